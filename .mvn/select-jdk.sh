@@ -10,11 +10,14 @@ coffer_select_jdk() {
     [ "${v:-0}" -ge 21 ] && return 0
   fi
   best=""; bestv=0
+  # mvnw runs with `set -f`; globbing is needed here.
+  case $- in *f*) set +f; coffer_noglob=1 ;; *) coffer_noglob=0 ;; esac
   for d in /usr/lib/jvm/temurin-25* /usr/lib/jvm/* /opt/java/*; do
     [ -x "$d/bin/javac" ] || continue
     v=$(coffer_java_major "$d")
     if [ "${v:-0}" -ge 21 ] && [ "$v" -gt "$bestv" ]; then best=$d; bestv=$v; fi
   done
+  [ "$coffer_noglob" = 1 ] && set -f
   if [ -n "$best" ]; then
     JAVA_HOME=$best; export JAVA_HOME
   fi

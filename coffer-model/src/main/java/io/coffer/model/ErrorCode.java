@@ -1,0 +1,44 @@
+package io.coffer.model;
+
+/**
+ * Stable error codes. The string form is part of the public API (problem+json {@code code} member,
+ * CLI messages), so entries are only ever added, never renamed.
+ */
+public enum ErrorCode {
+    BAD_REQUEST("bad-request", 400),
+    INVALID_NAME("invalid-name", 400),
+    INVALID_PATH("invalid-path", 400),
+    INVALID_REVISION("invalid-revision", 400),
+    INVALID_DESCRIPTOR("invalid-descriptor", 422),
+    INVALID_DATA("invalid-data", 422),
+    UNAUTHENTICATED("unauthenticated", 401),
+    FORBIDDEN("forbidden", 403),
+    NOT_FOUND("not-found", 404),
+    METHOD_NOT_ALLOWED("method-not-allowed", 405),
+    CONFLICT("conflict", 409),
+    PAYLOAD_TOO_LARGE("payload-too-large", 413),
+    RANGE_NOT_SATISFIABLE("range-not-satisfiable", 416),
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415),
+    /** The outcome of a write is not known (e.g. the connection dropped after the request was sent). */
+    COMMIT_UNKNOWN("commit-unknown", 503),
+    STORE_UNAVAILABLE("store-unavailable", 503),
+    CORRUPT("corrupt", 500),
+    CONFIGURATION("configuration", 500),
+    INTERNAL("internal", 500);
+
+    private final String code;
+    private final int httpStatus;
+
+    ErrorCode(String code, int httpStatus) {
+        this.code = code;
+        this.httpStatus = httpStatus;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+}
