@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus="${COFFER_CORPUS:-../shared/corpus}"
+[ -d "$corpus" ] || corpus=/work/shared/corpus
 work=$(mktemp -d)
 trap 'kill "${pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 export COFFER_STORE="$work/store"

@@ -42,8 +42,12 @@ class HttpApiTest {
 
     @AfterAll
     static void stop() throws Exception {
-        server.close();
-        store.close();
+        if (server != null) {
+            server.close();
+        }
+        if (store != null) {
+            store.close();
+        }
     }
 
     static HttpResponse<byte[]> get(String path, String... headers) throws Exception {

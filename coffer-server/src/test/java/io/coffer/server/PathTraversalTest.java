@@ -45,8 +45,12 @@ class PathTraversalTest {
 
     @AfterAll
     static void stop() throws Exception {
-        server.close();
-        store.close();
+        if (server != null) {
+            server.close();
+        }
+        if (store != null) {
+            store.close();
+        }
     }
 
     static String raw(String target) throws Exception {
