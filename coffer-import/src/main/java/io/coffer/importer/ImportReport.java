@@ -1,0 +1,59 @@
+package io.coffer.importer;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.coffer.model.DatasetId;
+import io.coffer.model.Json;
+import java.util.List;
+
+/**
+ * What an import did: the revision it published (or none), what it kept, what it left out and why.
+ * A refused import is a report too, not an exception: people importing a hundred packages want the list.
+ */
+public record ImportReport(String source, DatasetId dataset, Long revision, boolean unchanged, List<String> kept,
+                           List<String> notKept, List<String> problems) {
+    public ImportReport {
+        kept = List.copyOf(kept);
+        notKept = List.copyOf(notKept);
+        problems = List.copyOf(problems);
+    }
+
+    public boolean ok() {
+        return problems.isEmpty();
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode o = Json.object();
+        o.put("source", source);
+        o.put("dataset", dataset == null ? null : dataset.toString());
+        if (revision != null) {
+            o.put("revision", revision);
+        }
+        o.put("unchanged", unchanged);
+        o.put("ok", ok());
+        ArrayNode k = o.putArray("kept");
+        kept.forEach(k::add);
+        ArrayNode n = o.putArray("notKept");
+        notKept.forEach(n::add);
+        ArrayNode p = o.putArray("problems");
+        problems.forEach(p::add);
+        return o;
+    }
+
+    public String toText() {
+        StringBuilder b = new StringBuilder();
+        if (ok()) {
+            b.append(unchanged ? "unchanged: " : "imported ").append(dataset);
+            if (revision != null) {
+                b.append(" revision ").append(revision);
+            }
+            b.append(" from ").append(source).append('\n');
+        } else {
+            b.append("not imported: ").append(source).append('\n');
+        }
+        kept.forEach(k -> b.append("  kept      ").append(k).append('\n'));
+        notKept.forEach(k -> b.append("  not kept  ").append(k).append('\n'));
+        problems.forEach(p -> b.append("  problem   ").append(p).append('\n'));
+        return b.toString();
+    }
+}
