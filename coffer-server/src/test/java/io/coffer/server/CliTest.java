@@ -136,4 +136,28 @@ class CliTest {
         assertThat(run("publish", "/definitely/not/here", "--owner", "x", "--store", store()).err())
                 .contains("no datapackage.json");
     }
+
+    @Test
+    void importGivesAReportPerSourceAndFailsIfAnyIsRefused() {
+        Result r = run("import", Corpus.get("demo-eu-allocations-per-ms-2014-2020").toString(),
+                Corpus.get("fdp03-minimal").toString(), "--owner", "eu", "--store", store());
+        assertThat(r.code()).isEqualTo(CofferCli.FAILED);
+        assertThat(r.out()).contains("imported eu/eu_allocations_per_ms_2014_2020 revision 1")
+                .contains("not imported: ").contains("'pk' but the schema's field 1 is 'expenditure'");
+        assertThat(run("ls", "--store", store()).out()).contains("eu/eu_allocations_per_ms_2014_2020");
+    }
+
+    @Test
+    void mirrorsAreRegisteredListedAndRemoved() {
+        assertThat(run("mirror", "add", "http://127.0.0.1/x.json", "a/b", "--store", store()).err())
+                .contains("loopback");
+        Result add = run("mirror", "add", "http://127.0.0.1:1/x.json", "a/b", "--every", "1d", "--allow-private-urls",
+                "--store", store());
+        assertThat(add.code()).as(add.err()).isZero();
+        assertThat(run("mirror", "list", "--store", store()).out()).contains("a/b").contains("registered");
+        Result refresh = run("mirror", "refresh", "a/b", "--allow-private-urls", "--store", store());
+        assertThat(refresh.code()).isEqualTo(CofferCli.FAILED);
+        assertThat(refresh.out()).contains("FAILED");
+        assertThat(run("mirror", "rm", "a/b", "--store", store()).out()).contains("removed a/b");
+    }
 }

@@ -1,6 +1,9 @@
 package io.coffer.server.cli;
 
+import io.coffer.importer.Mirrors;
+import io.coffer.importer.SafeFetcher;
 import io.coffer.server.http.CofferServer;
+import java.time.Duration;
 import io.coffer.store.DataStore;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,12 +36,18 @@ final class ServeCommand implements Callable<Integer> {
         // An empty store serves an empty, valid registry from the first request on.
         ds.registry().rebuild();
         CofferServer server = new CofferServer(ds, host, port).start();
+        // Registered mirrors are checked while the server runs (every minute for due ones).
+        Mirrors mirrors = new Mirrors(ds, new SafeFetcher(SafeFetcher.Policy.DEFAULT));
+        mirrors.start(Duration.ofMinutes(1));
         serving = true;
         spec.commandLine().getOut().printf("Coffer is serving %s at http://%s:%d/ (Ctrl-C to stop)%n",
                 ds.blobs().describe(), host, server.port());
         spec.commandLine().getOut().flush();
         // Jetty's threads keep the JVM alive; Ctrl-C / SIGTERM stop the server cleanly.
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "coffer-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            mirrors.close();
+            server.close();
+        }, "coffer-shutdown"));
         return 0;
     }
 }
