@@ -169,4 +169,18 @@ class HttpApiTest {
                     v -> assertThat(v).contains("default-src 'none'"));
         }
     }
+
+    @Test
+    void healthEndpointsAndPrometheusMetricsWithPerDatasetUsage() throws Exception {
+        assertThat(get("/health/live").statusCode()).isEqualTo(200);
+        assertThat(json(get("/health/ready")).path("status").asText()).isEqualTo("ready");
+        get("/datasets/ukgov/cra/datapackage.json");
+        get("/api/datasets/ukgov/cra");
+        HttpResponse<byte[]> m = get("/metrics");
+        assertThat(m.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+        String text = new String(m.body(), StandardCharsets.UTF_8);
+        assertThat(text).contains("coffer_http_requests_seconds_count{method=\"GET\",route=\"/api/datasets/{owner}/{name}\",status=\"200\"}")
+                .contains("coffer_api_usage_total{dataset=\"ukgov/cra\",route=\"/datasets/{owner}/{name}/<path>\"}")
+                .contains("jvm_memory_used_bytes");
+    }
 }

@@ -23,9 +23,11 @@ public final class CofferServer implements AutoCloseable {
 
     private final Javalin app;
     private final DataStore store;
+    private final Observability observability;
 
     public CofferServer(DataStore store, String host, int port) {
         this.store = store;
+        this.observability = new Observability(store);
         this.app = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
@@ -61,6 +63,7 @@ public final class CofferServer implements AutoCloseable {
                 o.put("health", "/health");
                 DatasetRoutes.json(ctx, o);
             });
+            observability.register(config.routes);
             new DatasetRoutes(store).register(config.routes);
             new FileRoutes(store).register(config.routes);
         });
@@ -71,6 +74,10 @@ public final class CofferServer implements AutoCloseable {
         LOG.info("Coffer serving {} on http://{}:{}/", store.blobs().describe(),
                 app.jettyServer().server().getURI().getHost(), app.port());
         return this;
+    }
+
+    public Observability observability() {
+        return observability;
     }
 
     public int port() {
