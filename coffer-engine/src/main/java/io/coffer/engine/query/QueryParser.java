@@ -111,7 +111,8 @@ public final class QueryParser {
     private static void checkRef(String ref, String what) {
         for (int i = 0; i < ref.length(); i++) {
             char c = ref.charAt(i);
-            if (Character.isISOControl(c) || c == '"' || c == '|' || c == ';' || c == ':') {
+            if (Character.isISOControl(c) || Character.isWhitespace(c) || c == '"' || c == '|' || c == ';'
+                    || c == ':') {
                 throw bad("Invalid " + what + ": '" + ref + "' is not a ref");
             }
         }
@@ -157,13 +158,15 @@ public final class QueryParser {
             int start = pos;
             while (pos < t.length()) {
                 char c = t.charAt(pos);
-                if (c == ':' || c == '|' || c == ';' || c == '"' || c == '!' || Character.isISOControl(c)) {
+                // As babbage's ref rule: no whitespace (so 'f oo:x' is refused, not looked up).
+                if (c == ':' || c == '|' || c == ';' || c == '"' || c == '!' || Character.isWhitespace(c)
+                        || Character.isISOControl(c)) {
                     break;
                 }
                 pos++;
             }
             String ref = t.substring(start, pos);
-            if (ref.isEmpty() || !ref.strip().equals(ref)) {
+            if (ref.isEmpty()) {
                 throw bad("Invalid cut: expected a ref at position " + (start + 1) + " in '" + t + "'");
             }
             return ref;
