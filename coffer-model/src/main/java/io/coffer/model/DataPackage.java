@@ -75,11 +75,15 @@ public record DataPackage(String name, String title, String description, String 
         FiscalModel model = null;
         if (n.has("model")) {
             model = FiscalModel.fromJson(n.get("model"), "model");
-        } else if (n.has("mapping")) {
+        } else if (n.path("mapping").has("measures") || n.path("mapping").has("dimensions")) {
             model = FiscalModel.fromJson(n.get("mapping"), "mapping");
         }
         ObjectNode extras = ((ObjectNode) n).deepCopy();
-        extras.remove(List.of("name", "title", "description", "profile", "resources", "model", "mapping"));
+        extras.remove(List.of("name", "title", "description", "profile", "resources", "model"));
+        if (model != null) {
+            extras.remove("mapping");
+        }
+        // else: a pre-FDP 2015 'mapping' shorthand ({id, amount, date, payer}) is not a model; kept as is.
         JsonNode profile = n.get("profile");
         return new DataPackage(Json.text(n, "name"), Json.text(n, "title"), Json.text(n, "description"),
                 profile != null && profile.isTextual() ? profile.asText() : null, resources, model, extras);

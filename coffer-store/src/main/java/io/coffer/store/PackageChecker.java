@@ -122,15 +122,24 @@ public final class PackageChecker {
         if (!d.header()) {
             return;
         }
-        List<String> header;
-        try (InputStream raw = source.open(path).orElseThrow()) {
-            header = readHeader(raw, charset(r.encoding()), d);
+        List<String> expected = r.schema().fieldNames();
+        List<String> header = readHeader(source, path, r, d);
+        if (r.dialect() == null && !expected.equals(header)) {
+            // No dialect declared: like Frictionless, sniff the delimiter rather than assume ','.
+            for (char c : new char[] {';', '\t', '|'}) {
+                Dialect other = new Dialect(c, d.quoteChar(), d.doubleQuote(), d.lineTerminator(), true,
+                        d.skipInitialSpace());
+                List<String> h = readHeader(source, path, r, other);
+                if (expected.equals(h)) {
+                    header = h;
+                    break;
+                }
+            }
         }
         if (header == null) {
             problems.add(label + ": file '" + path + "' is empty (no header row)");
             return;
         }
-        List<String> expected = r.schema().fieldNames();
         for (int i = 0; i < Math.max(header.size(), expected.size()); i++) {
             String h = i < header.size() ? header.get(i) : null;
             String f = i < expected.size() ? expected.get(i) : null;
@@ -150,6 +159,13 @@ public final class PackageChecker {
             if (!dup.add(f.name())) {
                 problems.add(label + ": field '" + f.name() + "' appears twice in the schema");
             }
+        }
+    }
+
+    private static List<String> readHeader(PackageSource source, PackagePath path, Resource r, Dialect d)
+            throws IOException {
+        try (InputStream raw = source.open(path).orElseThrow()) {
+            return readHeader(raw, charset(r.encoding()), d);
         }
     }
 

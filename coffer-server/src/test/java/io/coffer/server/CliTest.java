@@ -1,0 +1,137 @@
+package io.coffer.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coffer.server.cli.CofferCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {
+    }
+
+    Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = CofferCli.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    String store() {
+        return tmp.resolve("store").toString();
+    }
+
+    @Test
+    void publishThenPullGivesBackIdenticalFiles() throws Exception {
+        Path src = Corpus.get("ukgov-cra-sample");
+        Result p = run("publish", src.toString(), "--owner", "ukgov", "--store", store());
+        assertThat(p.code()).as(p.err()).isZero();
+        assertThat(p.out()).contains("published ukgov/ukgov-finances-cra revision 1");
+        // --store works before the subcommand too
+        Result pull = run("--store", store(), "pull", "ukgov/ukgov-finances-cra", tmp.resolve("x").toString());
+        assertThat(pull.code()).as(pull.err()).isZero();
+        for (String f : List.of("datapackage.json", "dataset.csv")) {
+            assertThat(Files.readAllBytes(tmp.resolve("x").resolve(f))).isEqualTo(Files.readAllBytes(src.resolve(f)));
+        }
+        try (Stream<Path> s = Files.list(tmp.resolve("x"))) {
+            assertThat(s.map(x -> x.getFileName().toString())).containsExactlyInAnyOrder("datapackage.json", "dataset.csv");
+        }
+    }
+
+    @Test
+    void showListsRevisionsAndChecksumsAndOlderRevisionsPull() throws Exception {
+        Path src = Corpus.get("fdp03-labels-and-hierarchies");
+        run("publish", src.toString(), "--owner", "demo", "--name", "hier", "--store", store());
+        run("publish", src.resolve("datapackage.json").toString(), "--owner", "demo", "--name", "hier", "--store", store());
+        Result show = run("show", "demo/hier@1", "--store", store());
+        assertThat(show.code()).isZero();
+        assertThat(show.out()).contains("revision   1").contains("budget.csv").contains("sha256:")
+                .contains("@2").contains("@1").contains("measures   amount");
+        Result ls = run("ls", "--store", store());
+        assertThat(ls.out()).contains("demo/hier").contains("@2");
+        assertThat(run("pull", "demo/hier@1", tmp.resolve("old").toString(), "--store", store()).code()).isZero();
+        assertThat(Files.readAllBytes(tmp.resolve("old/budget.csv"))).isEqualTo(Files.readAllBytes(src.resolve("budget.csv")));
+        assertThat(run("show", "demo/hier@7", "--store", store()).err()).contains("has no revision 7");
+    }
+
+    @Test
+    void deleteNeedsConfirmationThenRemovesAndRegistryFollows() throws Exception {
+        run("publish", Corpus.get("fdp03-transform-needed").toString(), "--owner", "demo", "--store", store());
+        String catalog = Files.readString(tmp.resolve("store/registry/data/catalog.csv"));
+        assertThat(catalog).contains("datasets/demo/transform-needed/datapackage.json,transform-needed,demo");
+        Result refused = run("delete", "demo/transform-needed", "--store", store());
+        assertThat(refused.code()).isEqualTo(CofferCli.USAGE);
+        assertThat(refused.err()).contains("--yes");
+        assertThat(run("delete", "demo/transform-needed", "--yes", "--store", store()).code()).isZero();
+        assertThat(Files.readString(tmp.resolve("store/registry/data/catalog.csv"))).isEqualTo("url,name,owner\r\n");
+        assertThat(run("ls", "--store", store()).out()).isEmpty();
+        // A lost registry is rebuilt from the datasets.
+        run("publish", Corpus.get("fdp03-transform-needed").toString(), "--owner", "demo", "--store", store());
+        Files.delete(tmp.resolve("store/registry/data/catalog.csv"));
+        Result rebuilt = run("registry", "rebuild", "--store", store());
+        assertThat(rebuilt.out()).contains("1 datasets");
+        assertThat(Files.readString(tmp.resolve("store/registry/data/catalog.csv"))).contains("transform-needed,demo");
+    }
+
+    @Test
+    void everyCorpusPackageWithAValidDescriptorPublishes() throws Exception {
+        List<String> published = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(Corpus.root())) {
+            for (Path d : dirs.sorted().toList()) {
+                if (!Files.exists(d.resolve("datapackage.json")) || BROKEN.containsKey(d.getFileName().toString())) {
+                    continue;
+                }
+                Result r = run("publish", d.toString(), "--owner", "corpus", "--store", store());
+                assertThat(r.code()).as(d + ": " + r.err()).isZero();
+                published.add(d.getFileName().toString());
+            }
+        }
+        assertThat(published).hasSize(11);
+        String catalog = Files.readString(tmp.resolve("store/registry/data/catalog.csv"));
+        assertThat(catalog.split("\r\n")).hasSize(12);
+    }
+
+    /** The corpus packages that are broken upstream, and a word each refusal must contain. */
+    static final Map<String, String> BROKEN = Map.of(
+            "fdp03-minimal", "'pk' but the schema's field 1 is 'expenditure'",
+            "fdp03-entities-denormalized", "'payee_id' but the schema's field 4 is 'payee_name'",
+            "fdp03-entities-normalized", "'budget_date' but the schema's field 3 is 'date'",
+            "gb-cra-static-aggregates", "file 'data/cra.csv' is not in the package");
+
+    @ParameterizedTest
+    @CsvSource({"fdp03-minimal", "fdp03-entities-denormalized", "fdp03-entities-normalized", "gb-cra-static-aggregates"})
+    void brokenCorpusPackagesAreRefusedNamingTheField(String name) {
+        Result r = run("publish", Corpus.get(name).toString(), "--owner", "corpus", "--store", store());
+        assertThat(r.code()).isEqualTo(CofferCli.FAILED);
+        assertThat(r.err()).contains("package refused").contains(BROKEN.get(name));
+        assertThat(run("ls", "--store", store()).out()).isEmpty();
+    }
+
+    @Test
+    void badNamesAndUsageErrors() {
+        Result bad = run("publish", Corpus.get("fdp03-transform-needed").toString(), "--owner", "../etc", "--store", store());
+        assertThat(bad.code()).isEqualTo(CofferCli.FAILED);
+        assertThat(bad.err()).contains("owner '../etc' is invalid");
+        assertThat(run("show", "nope", "--store", store()).err()).contains("not of the form owner/name");
+        assertThat(run("frobnicate").code()).isEqualTo(CofferCli.USAGE);
+        assertThat(run("publish", "/definitely/not/here", "--owner", "x", "--store", store()).err())
+                .contains("no datapackage.json");
+    }
+}

@@ -1,0 +1,43 @@
+package io.coffer.server;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Finds the shared corpus: {@code COFFER_CORPUS}, else {@code shared/corpus} beside the checkout or an
+ * ancestor, else {@code /work/shared/corpus}. Missing in CI is an error, not a skip: the corpus tests
+ * are acceptance tests.
+ */
+public final class Corpus {
+    private Corpus() {
+    }
+
+    public static Path root() {
+        String env = System.getenv("COFFER_CORPUS");
+        if (env != null && Files.isDirectory(Path.of(env))) {
+            return Path.of(env).toAbsolutePath();
+        }
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null) {
+            Path c = p.resolveSibling("shared").resolve("corpus");
+            if (Files.isDirectory(c)) {
+                return c;
+            }
+            p = p.getParent();
+        }
+        Path fixed = Path.of("/work/shared/corpus");
+        if (Files.isDirectory(fixed)) {
+            return fixed;
+        }
+        if ("true".equals(System.getenv("CI"))) {
+            throw new IllegalStateException("shared corpus not found: set COFFER_CORPUS");
+        }
+        Assumptions.abort("shared corpus not found (set COFFER_CORPUS)");
+        return null;
+    }
+
+    public static Path get(String name) {
+        return root().resolve(name);
+    }
+}
