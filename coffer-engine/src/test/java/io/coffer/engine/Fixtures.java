@@ -29,9 +29,9 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    /** {@code shared/corpus}, found upwards from the working directory (or {@code -Dcoffer.corpus}). */
+    /** {@code shared/corpus}: {@code COFFER_CORPUS} (set by .ci/run), else found upwards from the working directory. */
     static Path corpus() {
-        String prop = System.getProperty("coffer.corpus");
+        String prop = System.getenv("COFFER_CORPUS");
         if (prop != null) {
             return Path.of(prop);
         }
@@ -42,7 +42,7 @@ final class Fixtures {
             }
         }
         throw new IllegalStateException("shared/corpus not found above " + Path.of("").toAbsolutePath()
-                + "; set -Dcoffer.corpus");
+                + "; set COFFER_CORPUS");
     }
 
     static DataStore memoryStore() {

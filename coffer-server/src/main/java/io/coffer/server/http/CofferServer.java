@@ -63,6 +63,7 @@ public final class CofferServer implements AutoCloseable {
             });
             new DatasetRoutes(store).register(config.routes);
             new FileRoutes(store).register(config.routes);
+            new BabbageRoutes(store).register(config);
         });
     }
 
