@@ -147,6 +147,7 @@ class BabbageFixtureTest {
         assertBadRequest(() -> facts("cut", "cofog1:4"),
                 "Invalid value 4 parsed as type 'integer' for cut cofog1 of type 'string'");
         assertBadRequest(() -> facts("cut", "cofogXX:\"4\""), "cofogXX");
+        assertBadRequest(() -> facts("cut", "f oo:2015-01-04"), "f oo");
         assertBadRequest(() -> facts("fields", "cofog1,schnasel"), "schnasel");
         assertBadRequest(() -> facts("order", "nosuch:desc"), "nosuch");
         assertBadRequest(() -> facts("pagesize", "-1"), "pagesize");

@@ -111,8 +111,7 @@ public final class QueryParser {
     private static void checkRef(String ref, String what) {
         for (int i = 0; i < ref.length(); i++) {
             char c = ref.charAt(i);
-            if (Character.isISOControl(c) || Character.isWhitespace(c) || c == '"' || c == '|' || c == ';'
-                    || c == ':') {
+            if (Character.isISOControl(c) || c == '"' || c == '|' || c == ';' || c == ':') {
                 throw bad("Invalid " + what + ": '" + ref + "' is not a ref");
             }
         }
@@ -158,15 +157,15 @@ public final class QueryParser {
             int start = pos;
             while (pos < t.length()) {
                 char c = t.charAt(pos);
-                // As babbage's ref rule: no whitespace (so 'f oo:x' is refused, not looked up).
-                if (c == ':' || c == '|' || c == ';' || c == '"' || c == '!' || Character.isWhitespace(c)
-                        || Character.isISOControl(c)) {
+                // Unlike babbage, inner spaces are allowed: FDP names have them ("DESCRIPCION CENTRO").
+                // An unknown ref such as 'f oo' is refused when the cuts are bound to the cube.
+                if (c == ':' || c == '|' || c == ';' || c == '"' || c == '!' || Character.isISOControl(c)) {
                     break;
                 }
                 pos++;
             }
             String ref = t.substring(start, pos);
-            if (ref.isEmpty()) {
+            if (ref.isEmpty() || !ref.strip().equals(ref)) {
                 throw bad("Invalid cut: expected a ref at position " + (start + 1) + " in '" + t + "'");
             }
             return ref;

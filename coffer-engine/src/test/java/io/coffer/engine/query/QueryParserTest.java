@@ -34,7 +34,10 @@ class QueryParserTest {
                 .containsExactly(single(Literal.Kind.DATE, "2015-01-04"));
         assertThat(QueryParser.cuts("foo:2015M01").get(0).values())
                 .containsExactly(single(Literal.Kind.STRING, "2015M01"));
-        assertThatThrownBy(() -> QueryParser.cuts("f oo:2015-01-04")).isInstanceOf(CofferException.class);
+        // babbage refuses 'f oo' in its grammar; Coffer parses it (FDP names have spaces) and refuses it
+        // when binding to the cube (BabbageFixtureTest), so the client sees the same 400.
+        assertThat(QueryParser.cuts("f oo:2015-01-04").get(0).ref()).isEqualTo("f oo");
+        assertThatThrownBy(() -> QueryParser.cuts(" foo:1")).isInstanceOf(CofferException.class);
         assertThat(QueryParser.cuts("foo:").get(0).values()).containsExactly(new CutValue.Single(Literal.NULL));
         assertThat(QueryParser.cuts(null)).isEmpty();
         List<OrderSpec> order = QueryParser.order("foo:desc,bar");
