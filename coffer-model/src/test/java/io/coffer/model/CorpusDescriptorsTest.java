@@ -7,39 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every descriptor of the shared corpus reads, validates against the vendored profile and round-trips. */
 class CorpusDescriptorsTest {
-    /** Same resolution as the other modules' corpus helpers: COFFER_CORPUS, beside the checkout, /work/shared. */
-    static Path corpus() {
-        String env = System.getenv("COFFER_CORPUS");
-        if (env != null && Files.isDirectory(Path.of(env))) {
-            return Path.of(env);
-        }
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null) {
-            Path sibling = p.resolveSibling("shared").resolve("corpus");
-            if (Files.isDirectory(sibling)) {
-                return sibling;
-            }
-            p = p.getParent();
-        }
-        Path fixed = Path.of("/work/shared/corpus");
-        if (Files.isDirectory(fixed)) {
-            return fixed;
-        }
-        if ("true".equals(System.getenv("CI"))) {
-            throw new IllegalStateException("shared corpus not found: set COFFER_CORPUS");
-        }
-        return null;
-    }
-
     static Stream<Path> descriptors() throws Exception {
-        Path c = corpus();
-        Assumptions.assumeTrue(c != null, "shared corpus not found");
+        Path c = io.coffer.testing.Corpus.root();
         try (Stream<Path> s = Files.walk(c, 2)) {
             List<Path> l = s.filter(p -> p.getFileName().toString().equals("datapackage.json")).sorted().toList();
             return l.stream();

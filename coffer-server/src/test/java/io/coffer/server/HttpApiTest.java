@@ -1,5 +1,7 @@
 package io.coffer.server;
 
+import io.coffer.testing.Corpus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

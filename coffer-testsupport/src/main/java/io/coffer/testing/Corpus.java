@@ -1,19 +1,20 @@
-package io.coffer.server;
+package io.coffer.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Finds the shared corpus: {@code COFFER_CORPUS}, else {@code shared/corpus} beside the checkout or an
- * ancestor, else {@code /work/shared/corpus}. Missing in CI is an error, not a skip: the corpus tests
- * are acceptance tests.
+ * Finds the shared corpus of real public datasets: {@code COFFER_CORPUS}, else {@code shared/corpus}
+ * beside the checkout or one of its ancestors, else {@code /work/shared/corpus}. Missing in CI
+ * ({@code CI=true}) is an error, not a skip: the corpus tests are acceptance tests.
  */
 public final class Corpus {
     private Corpus() {
     }
 
-    public static Path root() {
+    /** The corpus directory, or null when absent outside CI. */
+    public static Path find() {
         String env = System.getenv("COFFER_CORPUS");
         if (env != null && Files.isDirectory(Path.of(env))) {
             return Path.of(env).toAbsolutePath();
@@ -33,8 +34,14 @@ public final class Corpus {
         if ("true".equals(System.getenv("CI"))) {
             throw new IllegalStateException("shared corpus not found: set COFFER_CORPUS");
         }
-        Assumptions.abort("shared corpus not found (set COFFER_CORPUS)");
         return null;
+    }
+
+    /** The corpus directory; aborts the test (skip) when absent outside CI. */
+    public static Path root() {
+        Path c = find();
+        Assumptions.assumeTrue(c != null, "shared corpus not found (set COFFER_CORPUS)");
+        return c;
     }
 
     public static Path get(String name) {
