@@ -230,7 +230,7 @@ final class ParquetCache {
 
     private long appendFile(Revision rev, Resource res, String file, List<Column> cols, Set<String> missing,
                             DuckDBAppender app, long rows) throws IOException, SQLException {
-        Dialect d = res.effectiveDialect();
+        Dialect d = dialect(rev, res, file);
         try (InputStream raw = store.open(rev, file);
              BufferedInputStream in = new BufferedInputStream(raw, 1 << 16)) {
             skipBom(in);
@@ -282,6 +282,40 @@ final class ParquetCache {
             }
         }
         return rows;
+    }
+
+    /**
+     * The declared dialect, or, when none is declared and the header read with ',' is not the schema's field
+     * list, the first of ';', tab, '|' that gives it: the same rule the publish check applied.
+     */
+    private Dialect dialect(Revision rev, Resource res, String file) throws IOException {
+        Dialect d = res.effectiveDialect();
+        if (res.dialect() != null || !d.header()) {
+            return d;
+        }
+        List<String> expected = res.schema().fieldNames();
+        for (char c : new char[] {',', ';', '\t', '|'}) {
+            Dialect other = new Dialect(c, d.quoteChar(), d.doubleQuote(), d.lineTerminator(), true,
+                    d.skipInitialSpace());
+            if (expected.equals(header(rev, res, file, other))) {
+                return other;
+            }
+        }
+        return d;
+    }
+
+    private List<String> header(Revision rev, Resource res, String file, Dialect d) throws IOException {
+        try (InputStream raw = store.open(rev, file);
+             BufferedInputStream in = new BufferedInputStream(new io.coffer.store.spi.BoundedInputStream(raw, 1 << 20))) {
+            skipBom(in);
+            try (CsvReader<CsvRecord> reader = CsvReader.builder().fieldSeparator(d.delimiter())
+                    .quoteCharacter(d.quoteChar()).ofCsvRecord(new InputStreamReader(in, charset(res.encoding())))) {
+                Iterator<CsvRecord> it = reader.iterator();
+                return it.hasNext() ? it.next().getFields() : List.of();
+            } catch (RuntimeException e) {
+                return List.of();
+            }
+        }
     }
 
     private static String convert(Revision rev, Resource res, String file, CsvRecord r, Column col, String v,

@@ -29,20 +29,9 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    /** {@code shared/corpus}: {@code COFFER_CORPUS} (set by .ci/run), else found upwards from the working directory. */
+    /** {@code shared/corpus}, found by the project's one corpus finder ({@code COFFER_CORPUS} in CI). */
     static Path corpus() {
-        String prop = System.getenv("COFFER_CORPUS");
-        if (prop != null) {
-            return Path.of(prop);
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path c = p.resolve("shared/corpus");
-            if (Files.isDirectory(c)) {
-                return c;
-            }
-        }
-        throw new IllegalStateException("shared/corpus not found above " + Path.of("").toAbsolutePath()
-                + "; set COFFER_CORPUS");
+        return io.coffer.testing.Corpus.root();
     }
 
     static DataStore memoryStore() {

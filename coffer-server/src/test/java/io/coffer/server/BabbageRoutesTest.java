@@ -10,6 +10,7 @@ import io.coffer.server.http.CofferServer;
 import io.coffer.store.DataStore;
 import io.coffer.store.PackageSource;
 import io.coffer.store.fs.FileSystemBlobStore;
+import io.coffer.testing.Corpus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
