@@ -61,6 +61,8 @@ final class ParquetCache {
     private final Path dir;
     private final Map<String, LoadedCube> loaded = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Revisions whose data cannot be loaded: refused again at once instead of re-parsing on every request. */
+    private final Map<String, CofferException> failed = new ConcurrentHashMap<>();
 
     ParquetCache(DataStore store, Duck duck, Path dir) {
         this.store = store;
@@ -83,6 +85,10 @@ final class ParquetCache {
         if (c != null && Files.isRegularFile(path)) {
             return c;
         }
+        CofferException known = failed.get(key);
+        if (known != null) {
+            throw new CofferException(known.code(), known.getMessage(), known.details());
+        }
         synchronized (locks.computeIfAbsent(key, k -> new Object())) {
             c = loaded.get(key);
             if (c != null && Files.isRegularFile(path)) {
@@ -91,7 +97,14 @@ final class ParquetCache {
             DataPackage pkg = store.descriptor(rev);
             Cube cube = Cube.of(pkg);
             if (!Files.isRegularFile(path)) {
-                build(rev, pkg, cube, path);
+                try {
+                    build(rev, pkg, cube, path);
+                } catch (CofferException e) {
+                    if (e.code() == ErrorCode.INVALID_DATA || e.code() == ErrorCode.INVALID_DESCRIPTOR) {
+                        failed.put(key, e);
+                    }
+                    throw e;
+                }
             }
             c = describe(rev, cube, path);
             loaded.put(key, c);
@@ -391,5 +404,6 @@ final class ParquetCache {
     /** Drops the in-memory entries (tests; after a cache directory was cleared). */
     void forget() {
         loaded.clear();
+        failed.clear();
     }
 }

@@ -59,6 +59,8 @@ class AllCorpusCubesTest {
                     assertThatThrownBy(() -> engine.cube(id, null)).isInstanceOf(CofferException.class)
                             .hasMessageContaining(BAD_AMOUNTS.get(name))
                             .satisfies(e -> assertThat(((CofferException) e).code()).isEqualTo(ErrorCode.INVALID_DATA));
+                    // Refused again from memory, with the same message, without parsing the CSV again.
+                    assertThatThrownBy(() -> engine.cube(id, null)).hasMessageContaining(BAD_AMOUNTS.get(name));
                     continue;
                 }
                 ObjectNode all = engine.babbage().aggregate(id, null, AggregateRequest.of(null, null, null));
