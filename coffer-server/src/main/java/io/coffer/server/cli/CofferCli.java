@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Coffer: publish, version and serve public-spending Data Packages.",
         subcommands = {PublishCommand.class, ListCommand.class, ShowCommand.class, PullCommand.class,
                 DeleteCommand.class, ServeCommand.class, RegistryCommand.class, ImportCommand.class,
-                MirrorCommand.class, CommandLine.HelpCommand.class})
+                MirrorCommand.class, AggregateCommand.class, CommandLine.HelpCommand.class})
 public final class CofferCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -66,6 +66,7 @@ public final class CofferServer implements AutoCloseable {
             observability.register(config.routes);
             new DatasetRoutes(store).register(config.routes);
             new FileRoutes(store).register(config.routes);
+            new BabbageRoutes(store).register(config);
         });
     }
 

@@ -1,0 +1,71 @@
+package io.coffer.engine;
+
+import io.coffer.engine.babbage.BabbageService;
+import io.coffer.model.DatasetId;
+import io.coffer.store.DataStore;
+import io.coffer.store.Revision;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * The aggregation engine of one store: an embedded DuckDB, the Parquet cache of revisions, and the query
+ * services above them. One instance per process; thread-safe.
+ */
+public final class CofferEngine implements AutoCloseable {
+    private final DataStore store;
+    private final EngineConfig config;
+    private final Duck duck;
+    private final ParquetCache cache;
+    private final BabbageService babbage;
+    private final StaticAggregates statics;
+
+    public CofferEngine(DataStore store, EngineConfig config) {
+        this.store = store;
+        this.config = config;
+        this.duck = new Duck(config);
+        this.cache = new ParquetCache(store, duck, config.cacheDir().resolve("parquet"));
+        this.babbage = new BabbageService(this);
+        this.statics = new StaticAggregates(this);
+    }
+
+    public DataStore store() {
+        return store;
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    public BabbageService babbage() {
+        return babbage;
+    }
+
+    public StaticAggregates staticAggregates() {
+        return statics;
+    }
+
+    /** The cube of a dataset's revision ({@code revision} null: the latest), building its Parquet copy if needed. */
+    public LoadedCube cube(DatasetId id, Long revision) {
+        return cache.load(store.revision(id, revision));
+    }
+
+    /** Builds the Parquet copy of a freshly published revision (call after publish; idempotent). */
+    public LoadedCube prepare(Revision revision) {
+        return cache.load(revision);
+    }
+
+    /** A DuckDB connection with the engine's {@code threads} and {@code memory_limit} set; close it. */
+    public Connection connect() throws SQLException {
+        return duck.connect();
+    }
+
+    /** Forgets loaded cubes (the files stay); the next query checks the cache directory again. */
+    public void forgetLoaded() {
+        cache.forget();
+    }
+
+    @Override
+    public void close() {
+        duck.close();
+    }
+}

@@ -1,0 +1,23 @@
+package io.coffer.engine;
+
+import io.coffer.engine.cube.ColumnType;
+import io.coffer.engine.cube.Cube;
+import io.coffer.store.Revision;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A cube ready to query: its model, its revision and the Parquet copy, with the column types the copy
+ * really has (an attribute whose values did not all fit the declared type is kept as text).
+ */
+public record LoadedCube(Revision revision, Cube cube, Path parquet, Map<String, ColumnType> columnTypes,
+                         Map<String, String> sqlTypes) {
+    public LoadedCube {
+        columnTypes = Map.copyOf(columnTypes);
+        sqlTypes = Map.copyOf(sqlTypes);
+    }
+
+    public ColumnType type(String column) {
+        return columnTypes.getOrDefault(column, ColumnType.STRING);
+    }
+}

@@ -1,0 +1,137 @@
+package io.coffer.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.coffer.engine.CofferEngine;
+import io.coffer.engine.EngineConfig;
+import io.coffer.engine.StaticAggregates;
+import io.coffer.engine.babbage.AggregateRequest;
+import io.coffer.engine.babbage.FactsRequest;
+import io.coffer.engine.babbage.MembersRequest;
+import io.coffer.model.CofferException;
+import io.coffer.model.DatasetId;
+import io.coffer.model.ErrorCode;
+import io.coffer.model.Json;
+import io.coffer.store.DataStore;
+import io.coffer.store.Revision;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The OpenSpending/babbage API at {@code /api/3} (cube names {@code owner:name}; {@code ?revision=N} picks a
+ * revision, default the latest) and the static aggregates at
+ * {@code /api/datasets/{owner}/{name}/aggregates/{file}}. All query logic lives in coffer-engine; this
+ * class only maps HTTP to it. Errors are Coffer's problem+json (babbage clients only read the status).
+ */
+public final class BabbageRoutes {
+    private final DataStore store;
+    private final CofferEngine engine;
+
+    /** An engine configured from the environment ({@link #engineConfig(Map)}). */
+    public BabbageRoutes(DataStore store) {
+        this(store, new CofferEngine(store, engineConfig(System.getenv())));
+    }
+
+    public BabbageRoutes(DataStore store, CofferEngine engine) {
+        this.store = store;
+        this.engine = engine;
+    }
+
+    /**
+     * Engine settings from {@code COFFER_ENGINE_CACHE_DIR}, {@code COFFER_ENGINE_THREADS},
+     * {@code COFFER_ENGINE_MEMORY_LIMIT}, {@code COFFER_ENGINE_MAX_PAGE_SIZE}, {@code COFFER_ENGINE_CSV_MAX_ROWS}.
+     */
+    public static EngineConfig engineConfig(Map<String, String> env) {
+        Map<String, String> m = new HashMap<>();
+        env.forEach((k, v) -> {
+            if (k.startsWith("COFFER_ENGINE_") && v != null && !v.isBlank()) {
+                m.put("engine." + k.substring("COFFER_ENGINE_".length()).toLowerCase(java.util.Locale.ROOT)
+                        .replace('_', '-'), v);
+            }
+        });
+        return EngineConfig.fromMap(m);
+    }
+
+    public void register(JavalinConfig config) {
+        var routes = config.routes;
+        routes.get("/api/3", this::index);
+        routes.get("/api/3/cubes", ctx -> json(ctx, engine.babbage().cubes()));
+        routes.get("/api/3/cubes/{cube}/model", ctx -> json(ctx, engine.babbage().model(cube(ctx), revision(ctx))));
+        routes.get("/api/3/cubes/{cube}/aggregate", this::aggregate);
+        routes.get("/api/3/cubes/{cube}/facts", ctx -> json(ctx, engine.babbage().facts(cube(ctx), revision(ctx),
+                FactsRequest.fromQuery(ctx.queryParamMap()))));
+        routes.get("/api/3/cubes/{cube}/members/{ref}", ctx -> json(ctx, engine.babbage().members(cube(ctx),
+                revision(ctx), ctx.pathParam("ref"), MembersRequest.fromQuery(ctx.queryParamMap()))));
+        routes.get("/api/datasets/{owner}/{name}/aggregates/{file}", this::staticFile);
+        config.events.serverStopped(engine::close);
+    }
+
+    private void index(Context ctx) {
+        ObjectNode o = Json.object();
+        o.put("status", "ok");
+        o.put("api", "babbage");
+        o.put("message", "Coffer's OpenSpending/babbage-compatible cube API");
+        o.put("cubes_index_url", "/api/3/cubes/");
+        o.put("version", "0.4.0");
+        json(ctx, o);
+    }
+
+    private void aggregate(Context ctx) throws IOException {
+        AggregateRequest req = AggregateRequest.fromQuery(ctx.queryParamMap());
+        DatasetId id = cube(ctx);
+        Long rev = revision(ctx);
+        if (!req.csv()) {
+            json(ctx, engine.babbage().aggregate(id, rev, req));
+            return;
+        }
+        // Resolve the cube first, so an unknown cube is a 404 before any header is sent.
+        engine.cube(id, rev);
+        cors(ctx);
+        ctx.contentType("text/csv; charset=utf-8");
+        ctx.header("Content-Disposition", "attachment; filename=\"data.csv\"");
+        ctx.header("X-Coffer-Csv-Row-Limit", String.valueOf(engine.config().csvMaxRows()));
+        engine.babbage().aggregateCsv(id, rev, req, ctx.outputStream());
+    }
+
+    private void staticFile(Context ctx) throws IOException {
+        DatasetId id = DatasetRoutes.id(ctx);
+        Revision rev = store.revision(id, revision(ctx));
+        String file = ctx.pathParam("file");
+        StaticAggregates statics = engine.staticAggregates();
+        if (statics.index(rev).isEmpty()) {
+            // Written at publish; a revision published before the engine existed gets them on first request.
+            statics.write(rev);
+        }
+        InputStream in = statics.read(rev, file).orElseThrow(() -> CofferException.notFound(
+                "no static aggregate '" + file + "' for " + id + " revision " + rev.revision()));
+        cors(ctx);
+        ctx.contentType(file.endsWith(".csv") ? "text/csv; charset=utf-8" : "application/json");
+        ctx.header("Cache-Control", "public, max-age=300");
+        ctx.result(in);
+    }
+
+    private static DatasetId cube(Context ctx) {
+        try {
+            return DatasetId.parse(ctx.pathParam("cube"));
+        } catch (CofferException e) {
+            throw new CofferException(ErrorCode.NOT_FOUND, "no cube '" + ctx.pathParam("cube") + "'", e);
+        }
+    }
+
+    private static Long revision(Context ctx) {
+        return DatasetRoutes.revisionParam(ctx);
+    }
+
+    /** Public read-only data: any origin may read it (os-viewer and static sites run elsewhere). */
+    private static void cors(Context ctx) {
+        ctx.header("Access-Control-Allow-Origin", "*");
+    }
+
+    private static void json(Context ctx, ObjectNode body) {
+        cors(ctx);
+        DatasetRoutes.json(ctx, body);
+    }
+}
