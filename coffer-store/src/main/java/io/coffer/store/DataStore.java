@@ -199,8 +199,11 @@ public final class DataStore implements AutoCloseable {
             if (o instanceof CasOutcome.Unknown u) {
                 throw new CofferException(ErrorCode.COMMIT_UNKNOWN, "deleting " + id + " may not have happened", u.cause());
             }
-            for (var b : blobs.list(base(id) + "revisions/", Integer.MAX_VALUE)) {
-                blobs.delete(b.key());
+            // Everything of the dataset but its tombstone: revisions and derived data (aggregates, ...).
+            for (var b : blobs.list(base(id), Integer.MAX_VALUE)) {
+                if (!b.key().equals(base(id) + REF)) {
+                    blobs.delete(b.key());
+                }
             }
             registry.updateQuietly(id, null);
             LOG.info("deleted {}", id);

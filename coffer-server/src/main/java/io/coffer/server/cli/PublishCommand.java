@@ -42,7 +42,27 @@ final class PublishCommand implements Callable<Integer> {
             Revision rev = ds.publish(id, src);
             spec.commandLine().getOut().printf("published %s revision %d (%d files, %d bytes)%n", id, rev.revision(),
                     rev.files().size(), rev.bytes());
+            writeStaticAggregates(ds, rev);
         }
         return 0;
+    }
+
+    /**
+     * OSEP-07: totals per top-level member beside the revision, so a static site can draw without the API.
+     * The revision is already published; a failure here is reported, not undone (the server writes missing
+     * aggregates on first request).
+     */
+    private void writeStaticAggregates(DataStore ds, Revision rev) {
+        try {
+            if (ds.descriptor(rev).model() == null) {
+                return;
+            }
+            java.util.List<String> files = io.coffer.engine.StaticAggregates.write(ds, rev);
+            spec.commandLine().getOut().printf("static aggregates: %d files under %s%n", files.size(),
+                    io.coffer.engine.StaticAggregates.prefix(rev));
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("coffer: published, but static aggregates were not written: "
+                    + e.getMessage());
+        }
     }
 }
