@@ -67,7 +67,7 @@ class HttpApiTest {
     @Test
     void healthAndIndex() throws Exception {
         assertThat(json(get("/health")).path("status").asText()).isEqualTo("ok");
-        assertThat(json(get("/")).path("datasets").asText()).isEqualTo("/api/datasets");
+        assertThat(json(get("/api")).path("datasets").asText()).isEqualTo("/api/datasets");
     }
 
     @Test

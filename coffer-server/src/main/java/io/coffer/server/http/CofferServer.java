@@ -54,10 +54,11 @@ public final class CofferServer implements AutoCloseable {
                 o.put("store", store.blobs().describe());
                 DatasetRoutes.json(ctx, o);
             });
-            config.routes.get("/", ctx -> {
+            config.routes.get("/api", ctx -> {
                 ObjectNode o = Json.object();
                 o.put("name", "Coffer");
                 o.put("datasets", "/api/datasets");
+                o.put("cubes", "/api/3/cubes");
                 o.put("registry", "/registry/datapackage.json");
                 o.put("catalog", "/registry/data/catalog.csv");
                 o.put("health", "/health");
@@ -66,6 +67,7 @@ public final class CofferServer implements AutoCloseable {
             observability.register(config.routes);
             new DatasetRoutes(store).register(config.routes);
             new FileRoutes(store).register(config.routes);
+            new io.coffer.server.web.WebRoutes(store).register(config.routes);
             new BabbageRoutes(store).register(config);
         });
     }

@@ -1,0 +1,327 @@
+package io.coffer.server.web;
+
+import io.coffer.model.CofferException;
+import io.coffer.model.DataPackage;
+import io.coffer.model.DatasetId;
+import io.coffer.model.ErrorCode;
+import io.coffer.model.Json;
+import io.coffer.model.PackagePath;
+import io.coffer.store.DataStore;
+import io.coffer.store.FileEntry;
+import io.coffer.store.Revision;
+import io.coffer.store.RevisionInfo;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Server-rendered pages: the registry front page, a page per dataset with its charts, and embeddable
+ * single charts. Every value from a dataset goes through {@link Html} escaping; scripts are static
+ * files (no inline script), so the Content-Security-Policy allows scripts from this origin only.
+ */
+public final class WebRoutes {
+    static final String PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
+    /** Embeds are meant for other sites' iframes. */
+    static final String EMBED_CSP = PAGE_CSP.replace("frame-ancestors 'self'", "frame-ancestors *");
+    static final Set<String> VIEWS = Set.of("treemap", "bars", "time", "table");
+    private static final Map<String, String> STATIC_TYPES = Map.of("js", "text/javascript; charset=utf-8",
+            "css", "text/css; charset=utf-8", "txt", "text/plain; charset=utf-8", "md", "text/plain; charset=utf-8",
+            "svg", "image/svg+xml");
+
+    private final DataStore store;
+
+    public WebRoutes(DataStore store) {
+        this.store = store;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/", this::front);
+        routes.get("/d/{owner}/{name}", this::dataset);
+        routes.get("/embed/{owner}/{name}/{view}", this::embed);
+        routes.get("/static/<path>", this::asset);
+    }
+
+    // ---------------------------------------------------------------- front page
+
+    private record Listed(DatasetId id, Revision rev, DataPackage pkg) {
+    }
+
+    private void front(Context ctx) {
+        String q = ctx.queryParam("q") == null ? "" : ctx.queryParam("q").trim();
+        List<Listed> all = new ArrayList<>();
+        for (DatasetId id : store.list()) {
+            try {
+                Revision rev = store.revision(id, null);
+                all.add(new Listed(id, rev, store.descriptor(rev)));
+            } catch (CofferException e) {
+                if (e.code() != ErrorCode.NOT_FOUND) {
+                    throw e;
+                }
+            }
+        }
+        List<Listed> shown = all.stream().filter(l -> matches(l, q)).toList();
+        Html h = new Html();
+        h.open("h1").text("Public spending data").close("h1");
+        h.open("form", "class", "search", "method", "get", "action", "/", "role", "search");
+        h.open("label", "for", "q").text("Search by title, owner or tag").close("label");
+        h.open("input", "id", "q", "name", "q", "type", "search", "value", q, "placeholder", "e.g. budget, ukgov, education");
+        h.el("button", "Search", "type", "submit");
+        h.close("form");
+        h.open("p", "class", "count", "id", "count").text(shown.size() + " of " + all.size() + " datasets").close("p");
+        if (all.isEmpty()) {
+            h.open("p", "class", "empty").text("No datasets yet. Publish one with ")
+                    .el("code", "./coffer publish DIR --owner NAME").text(".").close("p");
+        }
+        h.open("ul", "class", "datasets", "id", "datasets");
+        for (Listed l : shown) {
+            String base = "/datasets/" + l.id().owner() + "/" + l.id().name() + "/";
+            h.open("li", "class", "dataset", "data-id", l.id().toString());
+            h.open("h2").link("/d/" + l.id().owner() + "/" + l.id().name(), title(l.pkg(), l.id())).close("h2");
+            h.open("p", "class", "meta").text("by ").el("span", l.id().owner(), "class", "owner")
+                    .text(" · revision " + l.rev().revision() + " · " + l.rev().publishedAt().toString().substring(0, 10))
+                    .close("p");
+            if (l.pkg().description() != null) {
+                h.el("p", shorten(l.pkg().description(), 300), "class", "description");
+            }
+            List<String> tags = tags(l.pkg());
+            if (!tags.isEmpty()) {
+                h.open("p", "class", "tags");
+                tags.forEach(t -> h.link("/?q=" + urlEncode(t), t, "class", "tag"));
+                h.close("p");
+            }
+            h.open("p", "class", "links");
+            h.link("/d/" + l.id().owner() + "/" + l.id().name(), "Charts");
+            h.link(base + "datapackage.json", "datapackage.json");
+            for (FileEntry f : l.rev().files()) {
+                if (f.path().endsWith(".csv")) {
+                    h.link(base + f.path(), "Download " + PackagePath.of(f.path()).fileName(), "download", "");
+                }
+            }
+            h.close("p");
+            h.close("li");
+        }
+        h.close("ul");
+        page(ctx, "Coffer — public spending data", h, false);
+    }
+
+    static boolean matches(Listed l, String q) {
+        if (q.isEmpty()) {
+            return true;
+        }
+        String needle = q.toLowerCase(Locale.ROOT);
+        List<String> hay = new ArrayList<>(tags(l.pkg()));
+        hay.add(title(l.pkg(), l.id()));
+        hay.add(l.id().owner());
+        hay.add(l.id().name());
+        return hay.stream().anyMatch(s -> s.toLowerCase(Locale.ROOT).contains(needle));
+    }
+
+    static List<String> tags(DataPackage pkg) {
+        List<String> out = new ArrayList<>();
+        for (String k : List.of("keywords", "tags")) {
+            pkg.extra(k).forEach(t -> {
+                if (t.isTextual()) {
+                    out.add(t.asText());
+                }
+            });
+        }
+        if (pkg.extra("countryCode").isTextual()) {
+            out.add(pkg.extra("countryCode").asText());
+        }
+        return out;
+    }
+
+    static String title(DataPackage pkg, DatasetId id) {
+        return pkg.title() != null ? pkg.title() : pkg.name() != null ? pkg.name() : id.toString();
+    }
+
+    static String shorten(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "…";
+    }
+
+    static String urlEncode(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------- dataset page
+
+    private Revision revision(Context ctx, DatasetId id) {
+        String r = ctx.queryParam("revision");
+        Long rev = null;
+        if (r != null && !r.isBlank()) {
+            try {
+                rev = Long.parseLong(r);
+            } catch (NumberFormatException e) {
+                throw new CofferException(ErrorCode.INVALID_REVISION, "revision must be a positive number");
+            }
+        }
+        return store.revision(id, rev);
+    }
+
+    private void dataset(Context ctx) {
+        DatasetId id = DatasetId.of(ctx.pathParam("owner"), ctx.pathParam("name"));
+        Revision rev = revision(ctx, id);
+        DataPackage pkg = store.descriptor(rev);
+        List<RevisionInfo> revisions = store.revisions(id);
+        long latest = revisions.getLast().revision();
+        String base = "/datasets/" + id.owner() + "/" + id.name() + "/@" + rev.revision() + "/";
+        Html h = new Html();
+        h.open("nav", "class", "crumbs").link("/", "All datasets").text(" / ").text(id.toString()).close("nav");
+        h.el("h1", title(pkg, id), "id", "title");
+        h.open("p", "class", "meta").text("by ").el("span", id.owner(), "class", "owner")
+                .text(" · revision " + rev.revision() + (rev.revision() == latest ? " (latest)" : " of " + latest))
+                .text(" · published " + rev.publishedAt().toString().substring(0, 16).replace('T', ' ') + " UTC")
+                .close("p");
+        if (pkg.description() != null) {
+            h.el("p", pkg.description(), "class", "description");
+        }
+        String license = license(pkg);
+        if (license != null) {
+            h.open("p", "class", "license").text("License: ").text(license).close("p");
+        }
+        if (pkg.model() != null) {
+            String cube = id.owner() + ":" + id.name();
+            String config = new String(Json.write(VizConfig.of(cube, rev.revision(), pkg)), StandardCharsets.UTF_8);
+            h.open("section", "id", "viz", "class", "viz", "data-view", "full", "data-config", config);
+            h.open("div", "class", "controls");
+            h.open("label", "for", "measure").text("Measure ").close("label");
+            h.open("select", "id", "measure").close("select");
+            h.link("#", "Download CSV of this view", "id", "export", "class", "button");
+            h.close("div");
+            chartSection(h, "treemap", "Breakdown", id);
+            chartSection(h, "bars", "By dimension", id);
+            chartSection(h, "time", "Over time", id);
+            chartSection(h, "table", "Transactions", id);
+            h.close("section");
+        } else {
+            h.el("p", "This package has no fiscal model, so there are no charts; its files are below.", "class", "note");
+        }
+        h.el("h2", "Files");
+        h.open("ul", "class", "files");
+        for (FileEntry f : rev.files()) {
+            h.open("li").link(base + f.path(), f.path()).text(" · " + f.bytes() + " bytes · sha256 ")
+                    .el("code", f.sha256().substring(0, 16) + "…", "title", f.sha256()).close("li");
+        }
+        h.close("ul");
+        h.el("h2", "Revisions");
+        h.open("ol", "class", "revisions", "reversed", "");
+        for (RevisionInfo r : revisions.reversed()) {
+            h.open("li").link("/d/" + id.owner() + "/" + id.name() + "?revision=" + r.revision(), "Revision " + r.revision())
+                    .text(" · " + r.publishedAt().toString().substring(0, 16).replace('T', ' ') + " UTC").close("li");
+        }
+        h.close("ol");
+        page(ctx, title(pkg, id) + " — Coffer", h, false);
+    }
+
+    private static void chartSection(Html h, String view, String heading, DatasetId id) {
+        h.open("section", "class", "chart-section", "id", view + "-section");
+        h.open("h2").text(heading).text(" ").link("/embed/" + id.owner() + "/" + id.name() + "/" + view, "embed",
+                "class", "embed-link", "id", view + "-embed").close("h2");
+        chartBody(h, view);
+        h.close("section");
+    }
+
+    private static void chartBody(Html h, String view) {
+        switch (view) {
+            case "treemap" -> {
+                h.open("nav", "id", "drill", "class", "drill", "aria-label", "drill-down path").close("nav");
+                h.open("div", "id", "treemap", "class", "chart", "role", "img", "aria-label", "treemap").close("div");
+                h.open("ol", "id", "treemap-list", "class", "members").close("ol");
+            }
+            case "bars" -> h.open("div", "id", "bars", "class", "bars").close("div");
+            case "time" -> h.open("div", "id", "time", "class", "chart", "role", "img", "aria-label", "time series")
+                    .close("div");
+            default -> {
+                h.open("table", "id", "facts", "class", "facts").close("table");
+                h.open("nav", "id", "pager", "class", "pager").close("nav");
+            }
+        }
+        h.open("p", "class", "status", "id", view + "-status", "aria-live", "polite").close("p");
+    }
+
+    static String license(DataPackage pkg) {
+        var l = pkg.extra("license");
+        if (l.isTextual()) {
+            return l.asText();
+        }
+        var ls = pkg.extra("licenses");
+        if (ls.isArray() && !ls.isEmpty()) {
+            var first = ls.get(0);
+            return first.path("title").asText(first.path("name").asText(first.path("id").asText(null)));
+        }
+        return null;
+    }
+
+    private void embed(Context ctx) {
+        DatasetId id = DatasetId.of(ctx.pathParam("owner"), ctx.pathParam("name"));
+        String view = ctx.pathParam("view");
+        if (!VIEWS.contains(view)) {
+            throw new CofferException(ErrorCode.NOT_FOUND, "no such chart '" + view + "'; use treemap, bars, time or table");
+        }
+        Revision rev = revision(ctx, id);
+        DataPackage pkg = store.descriptor(rev);
+        if (pkg.model() == null) {
+            throw new CofferException(ErrorCode.NOT_FOUND, "dataset " + id + " has no fiscal model to chart");
+        }
+        String config = new String(Json.write(VizConfig.of(id.owner() + ":" + id.name(), rev.revision(), pkg)),
+                StandardCharsets.UTF_8);
+        Html h = new Html();
+        h.open("section", "id", "viz", "class", "viz embed", "data-view", view, "data-config", config);
+        h.open("p", "class", "embed-title").link("/d/" + id.owner() + "/" + id.name(), title(pkg, id), "target", "_top")
+                .close("p");
+        h.open("select", "id", "measure", "hidden", "").close("select");
+        chartBody(h, view);
+        h.close("section");
+        page(ctx, title(pkg, id) + " — Coffer", h, true);
+    }
+
+    private static void page(Context ctx, String title, Html body, boolean embed) {
+        ctx.header("Content-Security-Policy", embed ? EMBED_CSP : PAGE_CSP);
+        ctx.header("Cache-Control", "no-cache");
+        Html h = new Html();
+        h.raw("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+                .el("title", title)
+                .raw("<link rel=\"stylesheet\" href=\"/static/style.css\">")
+                .raw("<script defer src=\"/static/vendor/echarts.min.js\"></script>")
+                .raw("<script type=\"module\" src=\"/static/app.js\"></script>")
+                .raw("</head><body class=\"").raw(embed ? "embed" : "page").raw("\">");
+        if (!embed) {
+            h.raw("<header class=\"top\"><a class=\"brand\" href=\"/\">Coffer</a>")
+                    .raw("<span class=\"tagline\">open public-spending data</span></header><main>");
+        }
+        h.raw(body.toString());
+        if (!embed) {
+            h.raw("</main><footer>Data under each dataset's license · <a href=\"/registry/data/catalog.csv\">registry</a>")
+                    .raw(" · <a href=\"/api/datasets\">API</a></footer>");
+        }
+        h.raw("</body></html>");
+        ctx.contentType("text/html; charset=utf-8");
+        ctx.result(h.toString());
+    }
+
+    // ---------------------------------------------------------------- static assets
+
+    private void asset(Context ctx) throws IOException {
+        PackagePath p = PackagePath.of(ctx.pathParam("path"));
+        String ext = p.fileName().contains(".") ? p.fileName().substring(p.fileName().lastIndexOf('.') + 1) : "";
+        String type = STATIC_TYPES.get(ext);
+        InputStream in = type == null ? null : WebRoutes.class.getResourceAsStream("/web/static/" + p.value());
+        if (in == null) {
+            throw CofferException.notFound("no such asset: " + p);
+        }
+        try (in) {
+            ctx.contentType(type);
+            ctx.header("Cache-Control", "public, max-age=3600");
+            ctx.result(in.readAllBytes());
+        }
+    }
+}
