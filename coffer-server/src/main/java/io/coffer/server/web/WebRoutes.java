@@ -204,6 +204,20 @@ public final class WebRoutes {
         } else {
             h.el("p", "This package has no fiscal model, so there are no charts; its files are below.", "class", "note");
         }
+        h.el("h2", "Columns");
+        for (var r : pkg.resources()) {
+            if (r.schema() == null) {
+                continue;
+            }
+            h.open("table", "class", "columns", "id", "columns-" + (r.name() == null ? "resource" : r.name()));
+            h.open("caption").text(r.name() == null ? "resource" : r.name()).close("caption");
+            h.raw("<thead><tr><th>column</th><th>type</th><th>description</th></tr></thead><tbody>");
+            for (var f : r.schema().fields()) {
+                h.open("tr").el("td", f.name()).el("td", f.type() + (f.format() == null ? "" : " (" + f.format() + ")"))
+                        .el("td", f.description() == null ? "" : f.description()).close("tr");
+            }
+            h.raw("</tbody>").close("table");
+        }
         h.el("h2", "Files");
         h.open("ul", "class", "files");
         for (FileEntry f : rev.files()) {
