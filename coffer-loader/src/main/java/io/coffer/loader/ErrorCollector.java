@@ -33,6 +33,13 @@ final class ErrorCollector {
         }
     }
 
+    /** Counts errors found but not kept (e.g. duplicates beyond the ones already added). */
+    void countOnly(ErrorType type, long n) {
+        if (n > 0) {
+            counts.merge(type, n, Long::sum);
+        }
+    }
+
     void add(ReportError e) {
         add(e.type(), () -> e);
     }
