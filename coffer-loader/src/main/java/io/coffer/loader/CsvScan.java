@@ -60,11 +60,12 @@ final class CsvScan {
         long rowNumber = 0;
         long dataRows = 0;
         DecodingReader reader = null;
+        CsvReader<Row> csv = null;
         String failure = null;
         progress.start(phase, totalBytes);
         try {
             reader = new DecodingReader(in, fmt.charset());
-            CsvReader<Row> csv = CsvReader.builder()
+            csv = CsvReader.builder()
                     .fieldSeparator(fmt.delimiter())
                     .quoteCharacter(fmt.quote())
                     .commentStrategy(CommentStrategy.NONE)
@@ -105,10 +106,23 @@ final class CsvScan {
             failure = "cannot read the file after row " + rowNumber + ": " + e.getCause().getMessage();
         } catch (IOException e) {
             failure = "cannot read the file: " + e.getMessage();
+        } finally {
+            closeQuietly(csv);
         }
         long bytes = reader == null ? 0 : reader.bytesRead();
         progress.finish(dataRows, bytes);
         return new Outcome(dataRows, bytes, reader == null ? 0 : reader.malformedCount(),
                 reader == null ? -1 : reader.firstMalformedOffset(), failure, rowNumber);
+    }
+
+    private static void closeQuietly(CsvReader<Row> csv) {
+        if (csv == null) {
+            return;
+        }
+        try {
+            csv.close();
+        } catch (IOException | UncheckedIOException ignored) {
+            // Only the input is closed here; what was read has been handed on already.
+        }
     }
 }
