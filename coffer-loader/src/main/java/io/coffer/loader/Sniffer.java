@@ -79,8 +79,11 @@ public final class Sniffer {
             }
         }
         String text = decode(sample, bomLen, len, cs);
-        char delimiter = delimiter(text, complete);
+        char delimiter = delimiter(text, complete, '"');
         char quote = quote(text, delimiter);
+        if (quote != '"') {
+            delimiter = delimiter(text, complete, quote);
+        }
         String lineEnding = lineEnding(text, quote);
         return new CsvFormat(cs, bomCs != null, delimiter, quote, lineEnding, true, certain);
     }
@@ -95,12 +98,12 @@ public final class Sniffer {
         }
     }
 
-    static char delimiter(String text, boolean complete) {
+    static char delimiter(String text, boolean complete, char quote) {
         char best = ',';
         double bestScore = 0;
         int bestWidth = 1;
         for (char d : DELIMITERS) {
-            List<Integer> widths = recordWidths(text, d, '"', complete);
+            List<Integer> widths = recordWidths(text, d, quote, complete);
             if (widths.isEmpty()) {
                 continue;
             }
@@ -181,7 +184,8 @@ public final class Sniffer {
         for (int i = 0; i + 1 < text.length(); i++) {
             char c = text.charAt(i);
             char next = text.charAt(i + 1);
-            boolean opens = c == '\'' && (i == 0 || text.charAt(i - 1) == d || text.charAt(i - 1) == '\n');
+            boolean opens = c == '\'' && (i == 0 || text.charAt(i - 1) == d || text.charAt(i - 1) == '\n'
+                    || text.charAt(i - 1) == '\r');
             boolean closes = c == '\'' && (next == d || next == '\n' || next == '\r');
             if (opens || closes) {
                 wrapped++;
