@@ -6,7 +6,8 @@ import java.io.Writer;
 /**
  * Writes RFC 4180 CSV: comma, double quote, LF. A cell is quoted when it holds a comma, a quote, a line
  * break or leading/trailing whitespace (kept exactly), and when it is the only, empty cell of its row
- * (otherwise the row would read back as a blank line). Not thread-safe; the caller closes the writer.
+ * (otherwise the row would read back as a blank line), and when it starts with U+FEFF.
+ * Not thread-safe; the caller closes the writer.
  */
 final class CsvOut {
     private final Writer out;
@@ -64,7 +65,9 @@ final class CsvOut {
         if (len == 0) {
             return false;
         }
-        if (b[off] == ' ' || b[off] == '\t' || b[off + len - 1] == ' ' || b[off + len - 1] == '\t') {
+        // A leading U+FEFF would read back as a byte-order mark and vanish.
+        if (b[off] == ' ' || b[off] == '\t' || b[off] == '\uFEFF' || b[off + len - 1] == ' '
+                || b[off + len - 1] == '\t') {
             return true;
         }
         for (int i = off; i < off + len; i++) {

@@ -137,25 +137,27 @@ final class Encodings {
     }
 
     /**
-     * The single-byte fallback for text that is not UTF-8. Windows-1252 (a superset of ISO-8859-1's printable
-     * range) unless the bytes say otherwise: bytes Windows-1252 leaves undefined mean ISO-8859-1, and text
-     * whose letters are mostly high bytes is Cyrillic (Windows-1251), since Western text is mostly ASCII letters.
+     * The single-byte fallback for text that is not UTF-8: Windows-1252 (a superset of ISO-8859-1's printable
+     * range) unless the bytes say otherwise. Bytes Windows-1252 leaves undefined mean ISO-8859-1. Letters
+     * (0xC0-0xFF) that mostly come in runs mean Cyrillic words (Windows-1251): Western accented letters sit
+     * alone between ASCII letters.
      */
     static Charset singleByteGuess(byte[] b, int from, int to) {
-        long asciiLetters = 0;
         long high = 0;
+        long runs = 0;
         boolean undefined1252 = false;
         for (int i = from; i < to; i++) {
             int c = b[i] & 0xff;
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) {
-                asciiLetters++;
-            } else if (c >= 0xC0) {
+            if (c >= 0xC0) {
                 high++;
+                if (i + 1 < to && (b[i + 1] & 0xff) >= 0xC0) {
+                    runs++;
+                }
             } else if (c == 0x81 || c == 0x8D || c == 0x8F || c == 0x90 || c == 0x9D) {
                 undefined1252 = true;
             }
         }
-        if (high > 0 && high > asciiLetters) {
+        if (runs >= 8 && runs * 2 > high) {
             return WINDOWS_1251;
         }
         return undefined1252 ? StandardCharsets.ISO_8859_1 : WINDOWS_1252;
