@@ -40,11 +40,17 @@ public final class Inference {
      */
     public static InferenceResult run(Path csv, CsvFormat format, List<String> missingValues,
                                       ProgressListener progress) {
+        return run(csv, format, missingValues, ValidationOptions.DEFAULT, progress);
+    }
+
+    /** As {@link #run(Path, CsvFormat, List, ProgressListener)}, keeping report errors within {@code options}. */
+    public static InferenceResult run(Path csv, CsvFormat format, List<String> missingValues,
+                                      ValidationOptions options, ProgressListener progress) {
         long started = System.nanoTime();
-        Pass p = pass(csv, format, missingValues, progress, started);
+        Pass p = pass(csv, format, missingValues, options, progress, started);
         if (!format.certain() && p.firstMalformed() >= 0) {
             Charset fallback = guessAt(csv, p.firstMalformed());
-            p = pass(csv, format.withCharset(fallback, true), missingValues, progress, started);
+            p = pass(csv, format.withCharset(fallback, true), missingValues, options, progress, started);
         }
         return p.result();
     }
@@ -52,9 +58,9 @@ public final class Inference {
     private record Pass(InferenceResult result, long firstMalformed) {
     }
 
-    private static Pass pass(Path csv, CsvFormat format, List<String> missingValues,
-                                        ProgressListener progress, long started) {
-        ErrorCollector errors = new ErrorCollector(ValidationOptions.DEFAULT.maxErrorsPerType());
+    private static Pass pass(Path csv, CsvFormat format, List<String> missingValues, ValidationOptions options,
+                             ProgressListener progress, long started) {
+        ErrorCollector errors = new ErrorCollector(options.maxErrorsPerType());
         Sink sink = new Sink(missingValues, errors);
         CsvScan.Outcome o;
         try (InputStream in = Files.newInputStream(csv)) {

@@ -72,7 +72,7 @@ public final class Loader {
         CsvFormat sniffed = Sniffer.sniff(csv);
         CsvFormat format = user.format() == null ? sniffed : user.format().applyTo(sniffed);
         List<String> missing = user.missingValues() != null ? user.missingValues() : List.of("");
-        InferenceResult inferred = Inference.run(csv, format, missing, progress);
+        InferenceResult inferred = Inference.run(csv, format, missing, options, progress);
         format = inferred.format();
         if (!format.charset().equals(sniffed.charset()) && (user.format() == null || user.format().encoding() == null)) {
             warnings.add("read as " + format.encodingName() + ": the file is not valid UTF-8");

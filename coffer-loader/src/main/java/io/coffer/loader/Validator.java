@@ -55,7 +55,7 @@ public final class Validator {
     /** A bare CSV: sniffing, then the inference pass and its structural checks. */
     public static Report validateCsv(Path csv, ValidationOptions options, ProgressListener progress) {
         CsvFormat fmt = Sniffer.sniff(csv);
-        return Inference.run(csv, fmt, List.of(""), progress).report();
+        return Inference.run(csv, fmt, List.of(""), options, progress).report();
     }
 
     /** A CSV read with {@code format}, checked against {@code schema}. */
