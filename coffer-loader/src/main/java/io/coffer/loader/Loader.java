@@ -1,0 +1,305 @@
+package io.coffer.loader;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.coffer.model.CofferException;
+import io.coffer.model.DataPackage;
+import io.coffer.model.DatasetId;
+import io.coffer.model.DescriptorValidator;
+import io.coffer.model.Dialect;
+import io.coffer.model.ErrorCode;
+import io.coffer.model.Field;
+import io.coffer.model.FiscalModel;
+import io.coffer.model.Json;
+import io.coffer.model.Resource;
+import io.coffer.model.TableSchema;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a CSV into a Fiscal Data Package directory in two streaming passes: (1) sniff and infer the
+ * schema, suggest the fiscal model, apply the mapping; (2) check every row against the chosen schema and
+ * write it normalised (UTF-8, comma, LF, dot decimals, no thousands separators, placeholders as empty),
+ * summing every measure exactly. Writes:
+ * <pre>
+ *   DIR/datapackage.json   schema of the normalised data + model (profile fiscal-data-package when complete)
+ *   DIR/data/NAME.csv      the normalised data
+ *   DIR/mapping.json       the effective mapping, reused by the next load into DIR
+ * </pre>
+ * Files are written to temporary names and moved into place, so a failed load leaves DIR as it was.
+ */
+public final class Loader {
+    private Loader() {
+    }
+
+    public static InitResult init(Path csv, Path outDir, Optional<Mapping> mapping, ProgressListener progress) {
+        return init(csv, outDir, mapping, ValidationOptions.DEFAULT, progress);
+    }
+
+    /**
+     * Loads {@code csv} into the package directory {@code outDir} (created if needed). Without a mapping, the
+     * {@code mapping.json} already in {@code outDir} (from an earlier load) is used, if any.
+     *
+     * @throws CofferException {@link ErrorCode#NOT_FOUND} when the CSV does not exist, {@link ErrorCode#BAD_REQUEST}
+     *                         for an invalid mapping file; bad data never throws, it is in {@link InitResult#report()}
+     */
+    public static InitResult init(Path csv, Path outDir, Optional<Mapping> mapping, ValidationOptions options,
+                                  ProgressListener progress) {
+        long t0 = System.nanoTime();
+        boolean reused = false;
+        Mapping user = mapping.orElse(null);
+        if (user == null && Files.isRegularFile(outDir.resolve(Mapping.FILE_NAME))) {
+            user = Mapping.read(outDir.resolve(Mapping.FILE_NAME));
+            reused = true;
+        }
+        if (user == null) {
+            user = Mapping.EMPTY;
+        }
+        List<String> warnings = new ArrayList<>();
+        CsvFormat sniffed = Sniffer.sniff(csv);
+        CsvFormat format = user.format() == null ? sniffed : user.format().applyTo(sniffed);
+        List<String> missing = user.missingValues() != null ? user.missingValues() : List.of("");
+        InferenceResult inferred = Inference.run(csv, format, missing, options, progress);
+        format = inferred.format();
+        if (!format.charset().equals(sniffed.charset()) && (user.format() == null || user.format().encoding() == null)) {
+            warnings.add("read as " + format.encodingName() + ": the file is not valid UTF-8");
+        }
+        ReportTask inferTask = inferred.report().tasks().get(0);
+        if (inferTask.errorCounts().containsKey(ErrorType.SOURCE_ERROR.code())) {
+            return new InitResult(false, outDir, null, null, user, reused, format, 0, Map.of(), inferred.report(),
+                    warnings);
+        }
+        for (ReportError e : inferTask.errors()) {
+            if (e.type() == ErrorType.BLANK_LABEL || e.type() == ErrorType.DUPLICATE_LABEL) {
+                warnings.add("header column " + e.fieldNumber() + " renamed to \"" + e.fieldName() + "\": "
+                        + e.message());
+            }
+        }
+        for (String name : user.fields().keySet()) {
+            if (inferred.schema().field(name).isEmpty()) {
+                warnings.add("mapping names field \"" + name + "\", which the file does not have; ignored");
+            }
+        }
+        TableSchema sourceSchema = user.applyTo(inferred.schema());
+        Map<String, String> columnTypes = FiscalSuggester.columnTypes(sourceSchema, inferred.columns());
+        user.fields().forEach((name, m) -> {
+            if (m.columnType() != null && columnTypes.containsKey(name)) {
+                columnTypes.put(name, m.columnType());
+            }
+        });
+        FiscalModel model = FiscalSuggester.model(sourceSchema, columnTypes, user);
+        for (Field f : sourceSchema.fields()) {
+            if (f.extras().has("missingValues")) {
+                warnings.add("field \"" + f.name() + "\": " + f.extras().get("missingValues")
+                        + " read as missing values (written as empty cells)");
+            }
+        }
+
+        String name = user.name() != null ? DatasetId.slugify(user.name()) : DatasetId.slugify(Inference.baseName(csv));
+        String dataPath = "data/" + name + ".csv";
+        try {
+            Files.createDirectories(outDir.resolve("data"));
+            Path part = outDir.resolve(dataPath + ".part");
+            Normaliser out;
+            ErrorCollector errors = new ErrorCollector(options.maxErrorsPerType());
+            CsvScan.Outcome o;
+            try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(part),
+                    StandardCharsets.UTF_8), 1 << 16)) {
+                out = new Normaliser(new CsvOut(w), sourceSchema, columnTypes);
+                out.header();
+                try (TableCheck check = new TableCheck(sourceSchema, options, errors, out, false, false);
+                     InputStream in = Files.newInputStream(csv)) {
+                    o = CsvScan.run(in, Files.size(csv), format, check, "write", progress);
+                    RowShape.outcome(o, format, errors);
+                    check.finish();
+                    if (check.blankRows > 0) {
+                        warnings.add(check.blankRows + " blank row(s) dropped");
+                    }
+                }
+            } catch (WriteFailure e) {
+                throw e.getCause();
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            ReportTask task = errors.task(name, csv.getFileName().toString(), inferred.labels(), o.rows(), o.bytes(),
+                    sourceSchema.fields().size(), seconds);
+            Report report = new Report(List.of(task), List.of(), List.of(), seconds);
+
+            TableSchema outSchema = normalisedSchema(sourceSchema, columnTypes);
+            DataPackage pkg = descriptor(name, user, format, dataPath, outSchema, model, o, warnings);
+            Mapping effective = effectiveMapping(user, columnTypes);
+            Files.move(part, outDir.resolve(dataPath), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            writeAtomically(outDir.resolve(Mapping.FILE_NAME), Json.write(effective.toJson()));
+            writeAtomically(outDir.resolve("datapackage.json"), pkg.toBytes());
+            return new InitResult(true, outDir, dataPath, pkg, effective, reused, format, out.rows, out.totals(),
+                    report, warnings);
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.INTERNAL, "cannot write the package to " + outDir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".part");
+        Files.write(tmp, bytes);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The schema of the written file: canonical numbers, empty cells for every missing value, column types. */
+    static TableSchema normalisedSchema(TableSchema source, Map<String, String> columnTypes) {
+        List<Field> fields = new ArrayList<>();
+        for (Field f : source.fields()) {
+            ObjectNode extras = f.extras();
+            extras.remove("missingValues");
+            String ct = columnTypes.get(f.name());
+            if (ct != null && !ct.isEmpty()) {
+                extras.put("columnType", ct);
+            }
+            boolean number = f.type().equals("number");
+            fields.add(new Field(f.name(), f.type(), f.format(), f.title(), f.description(), f.constraints(),
+                    number ? null : f.decimalChar(), number ? null : f.groupChar(), number ? null : f.bareNumber(),
+                    extras));
+        }
+        return new TableSchema(fields, source.primaryKey(), List.of(""), source.foreignKeys(), source.extras());
+    }
+
+    private static DataPackage descriptor(String name, Mapping user, CsvFormat source, String dataPath,
+                                          TableSchema schema, FiscalModel model, CsvScan.Outcome o,
+                                          List<String> warnings) {
+        ObjectNode extras = Json.object();
+        extras.put("profile", "tabular-data-resource");
+        ObjectNode src = extras.putObject("coffer:source");
+        src.put("encoding", source.encodingName());
+        src.put("bom", source.bom());
+        src.put("delimiter", String.valueOf(source.delimiter()));
+        src.put("quoteChar", String.valueOf(source.quote()));
+        src.put("lineTerminator", source.lineEnding());
+        src.put("bytes", o.bytes());
+        src.put("rows", o.rows());
+        Resource r = new Resource(name, List.of(dataPath), null, "csv", "text/csv", "utf-8",
+                new Dialect(',', '"', true, "\n", true, false), schema, extras);
+        // The vendored fiscal profile extends tabular-data-package and requires that profile name, so the
+        // package says "tabular-data-package" and the model is checked against the fiscal profile separately.
+        DataPackage pkg = new DataPackage(name, user.title(), null, "tabular-data-package", List.of(r),
+                model.measures().isEmpty() && model.dimensions().isEmpty() ? null : model, null);
+        if (model.measures().isEmpty()) {
+            warnings.add("no measure (amount column) found: set \"columnType\": \"value\" on one in the mapping file");
+            return pkg;
+        }
+        List<String> problems = DescriptorValidator.validate("fiscal-data-package", pkg.toJson());
+        if (!problems.isEmpty()) {
+            boolean noCurrency = model.measures().values().stream().anyMatch(m -> m.currency() == null);
+            warnings.add("the model does not satisfy the Fiscal Data Package profile yet: "
+                    + (noCurrency ? "set \"currency\" in the mapping file (e.g. \"EUR\")" : problems.get(0)));
+        }
+        return pkg;
+    }
+
+    /** The user's mapping plus the column type of every field, so the next load models the data the same way. */
+    private static Mapping effectiveMapping(Mapping user, Map<String, String> columnTypes) {
+        Map<String, Mapping.FieldMapping> fields = new LinkedHashMap<>();
+        columnTypes.forEach((name, ct) -> {
+            Mapping.FieldMapping m = user.fields().get(name);
+            fields.put(name, m == null ? Mapping.FieldMapping.columnType(ct) : m.withColumnType(ct));
+        });
+        user.fields().forEach(fields::putIfAbsent);
+        return new Mapping(user.format(), user.missingValues(), user.name(), user.title(), user.currency(),
+                user.primaryKey(), fields);
+    }
+
+    /** A failed write of the output, kept apart from read failures (which {@link CsvScan} reports). */
+    private static final class WriteFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        WriteFailure(IOException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
+    }
+
+    /** Writes checked rows normalised, summing measures. */
+    private static final class Normaliser implements TableCheck.RowOutput {
+        private final CsvOut out;
+        private final TableSchema schema;
+        private final BigDecimal[] sums;
+        long rows;
+
+        Normaliser(CsvOut out, TableSchema schema, Map<String, String> columnTypes) {
+            this.out = out;
+            this.schema = schema;
+            this.sums = new BigDecimal[schema.fields().size()];
+            for (int i = 0; i < sums.length; i++) {
+                Field f = schema.fields().get(i);
+                boolean numeric = f.type().equals("number") || f.type().equals("integer");
+                if (numeric && "value".equals(columnTypes.get(f.name()))) {
+                    sums[i] = BigDecimal.ZERO;
+                }
+            }
+        }
+
+        void header() throws IOException {
+            for (Field f : schema.fields()) {
+                out.cell(f.name());
+            }
+            out.endRow();
+        }
+
+        @Override
+        public void write(Row row, int[] status, FieldCheck[] checks) {
+            try {
+                char[] b = row.chars;
+                for (int i = 0; i < checks.length; i++) {
+                    if (i >= row.size() || status[i] == FieldCheck.MISSING) {
+                        out.cell(b, 0, 0);
+                        continue;
+                    }
+                    int s = row.start(i);
+                    int len = row.end(i) - s;
+                    if (status[i] == FieldCheck.OK && checks[i].kind == FieldCheck.Kind.NUMBER) {
+                        String v = checks[i].normalised(b, s, len);
+                        out.cell(v);
+                        if (sums[i] != null) {
+                            sums[i] = sums[i].add(new BigDecimal(v));
+                        }
+                    } else {
+                        out.cell(b, s, len);
+                        if (sums[i] != null && status[i] == FieldCheck.OK) {
+                            sums[i] = sums[i].add(new BigDecimal(checks[i].normalised(b, s, len)));
+                        }
+                    }
+                }
+                out.endRow();
+                rows++;
+            } catch (IOException e) {
+                throw new WriteFailure(e);
+            }
+        }
+
+        Map<String, BigDecimal> totals() {
+            Map<String, BigDecimal> t = new LinkedHashMap<>();
+            for (int i = 0; i < sums.length; i++) {
+                if (sums[i] != null) {
+                    t.put(schema.fields().get(i).name(), sums[i]);
+                }
+            }
+            return t;
+        }
+    }
+}
