@@ -105,7 +105,6 @@ public final class Validator {
                 warnings.add("resource '" + name + "' has no local data file; its data is not checked");
                 continue;
             }
-            CsvFormat fmt = CsvFormat.of(r.encoding(), r.dialect());
             for (String p : paths) {
                 Path file = dir.resolve(p);
                 if (!Files.isRegularFile(file)) {
@@ -113,11 +112,28 @@ public final class Validator {
                             "The data package has an error: resource '" + name + "' file '" + p + "' is missing"));
                     continue;
                 }
-                tasks.add(table(file, p, name, fmt, r.schema(), options, progress));
+                tasks.add(table(file, p, name, format(r, file), r.schema(), options, progress));
             }
         }
         checkModel(pkg.model(), allFields, errors);
         return new Report(tasks, errors, warnings, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The declared dialect when there is one; otherwise the file is sniffed, as publishing and the engine do
+     * (many real packages declare no dialect for their ';' files). A declared encoding always wins.
+     */
+    static CsvFormat format(Resource r, Path file) {
+        if (r.dialect() != null) {
+            return CsvFormat.of(r.encoding(), r.dialect());
+        }
+        CsvFormat sniffed = Sniffer.sniff(file);
+        if (r.encoding() == null) {
+            return sniffed;
+        }
+        CsvFormat declared = CsvFormat.of(r.encoding(), null);
+        return new CsvFormat(declared.charset(), sniffed.bom(), sniffed.delimiter(), sniffed.quote(),
+                sniffed.lineEnding(), true, sniffed.certain());
     }
 
     /** Local files of a resource; a URL-only resource counts when the file it names sits beside the descriptor. */

@@ -1,12 +1,18 @@
 package io.coffer.server.cli;
 
+import io.coffer.loader.Report;
+import io.coffer.loader.TerminalProgress;
+import io.coffer.loader.ValidationOptions;
+import io.coffer.loader.Validator;
 import io.coffer.model.DataPackage;
 import io.coffer.model.DatasetId;
 import io.coffer.store.DataStore;
+import io.coffer.store.PackageChecker;
 import io.coffer.store.PackageSource;
 import io.coffer.store.Revision;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,6 +34,10 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Dataset name (default: the package's name, else the directory's).")
     String name;
 
+    @Option(names = "--allow-invalid", description = "Publish even when the data does not match its schema "
+            + "(the validation report is still printed).")
+    boolean allowInvalid;
+
     @Override
     public Integer call() throws Exception {
         PackageSource src = PackageSource.directory(source);
@@ -38,6 +48,24 @@ final class PublishCommand implements Callable<Integer> {
             n = DatasetId.slugify(pkgName != null ? pkgName : dir.toAbsolutePath().getFileName().toString());
         }
         DatasetId id = DatasetId.of(owner, n);
+        // Cheap checks first (descriptor, files, headers, model), then every row against the schema:
+        // invalid data is refused before anything is stored.
+        PackageChecker.check(src.descriptor(), src);
+        Report report = Validator.validate(source, ValidationOptions.DEFAULT.withMaxErrorsPerType(20),
+                TerminalProgress.forConsole());
+        if (!report.valid()) {
+            var err = spec.commandLine().getErr();
+            List<String> lines = report.toText();
+            lines.stream().limit(25).forEach(err::println);
+            if (lines.size() > 25) {
+                err.println("  ... " + (lines.size() - 25) + " more lines: run 'coffer validate " + source + "'");
+            }
+            if (!allowInvalid) {
+                err.println("coffer: not published: the data does not match its schema (fix it, or pass --allow-invalid)");
+                return CofferCli.FAILED;
+            }
+            err.println("coffer: publishing anyway (--allow-invalid)");
+        }
         try (DataStore ds = StoreOption.of(spec).open()) {
             Revision rev = ds.publish(id, src);
             spec.commandLine().getOut().printf("published %s revision %d (%d files, %d bytes)%n", id, rev.revision(),
