@@ -4,18 +4,25 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.coffer.model.DatasetId;
 import io.coffer.model.Json;
+import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What an import did: the revision it published (or none), what it kept, what it left out and why.
  * A refused import is a report too, not an exception: people importing a hundred packages want the list.
  */
 public record ImportReport(String source, DatasetId dataset, Long revision, boolean unchanged, List<String> kept,
-                           List<String> notKept, List<String> problems) {
+                           List<String> notKept, List<String> problems, Map<String, BigDecimal> totals) {
     public ImportReport {
+        totals = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(totals));
         kept = List.copyOf(kept);
         notKept = List.copyOf(notKept);
         problems = List.copyOf(problems);
+    }
+
+    static ImportReport failed(String source, List<String> problems) {
+        return new ImportReport(source, null, null, false, List.of(), List.of(), problems, Map.of());
     }
 
     public boolean ok() {
@@ -37,6 +44,8 @@ public record ImportReport(String source, DatasetId dataset, Long revision, bool
         notKept.forEach(n::add);
         ArrayNode p = o.putArray("problems");
         problems.forEach(p::add);
+        ObjectNode t = o.putObject("totals");
+        totals.forEach(t::put);
         return o;
     }
 
@@ -52,6 +61,7 @@ public record ImportReport(String source, DatasetId dataset, Long revision, bool
             b.append("not imported: ").append(source).append('\n');
         }
         kept.forEach(k -> b.append("  kept      ").append(k).append('\n'));
+        totals.forEach((k, v) -> b.append("  total     ").append(k).append(" = ").append(v.toPlainString()).append('\n'));
         notKept.forEach(k -> b.append("  not kept  ").append(k).append('\n'));
         problems.forEach(p -> b.append("  problem   ").append(p).append('\n'));
         return b.toString();

@@ -1,6 +1,10 @@
 package io.coffer.importer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.coffer.loader.InitResult;
+import io.coffer.loader.Loader;
+import io.coffer.loader.ProgressListener;
+import io.coffer.loader.ValidationOptions;
 import io.coffer.model.CofferException;
 import io.coffer.model.DataPackage;
 import io.coffer.model.DatasetId;
@@ -10,6 +14,7 @@ import io.coffer.model.PackagePath;
 import io.coffer.model.Resource;
 import io.coffer.store.DataStore;
 import io.coffer.store.FileEntry;
+import io.coffer.store.PackageChecker;
 import io.coffer.store.PackageSource;
 import io.coffer.store.Revision;
 import java.io.IOException;
@@ -44,24 +49,168 @@ public final class PackageImporter {
         this.zipLimits = zipLimits;
     }
 
-    /** {@code source} is a directory, a {@code datapackage.json}, a {@code .zip} file, or an http(s) URL. */
-    public ImportReport importPackage(String source, String owner, String name) {
+    /**
+     * Imports one source: a package directory, a {@code datapackage.json}, a {@code .zip}, an http(s) URL of
+     * either, a legacy OpenSpending/babbage export (model JSON with {@code fact_table} + CSVs), a CKAN dump
+     * ({@code package_show} JSON + its CSV resources), or plain CSVs (each becomes a dataset through the
+     * loader). Returns one report per dataset the source holds; a refused source is a report, not an exception.
+     */
+    public List<ImportReport> importSource(String source, String owner, String name) {
         Path work = null;
         try {
             work = Files.createTempDirectory("coffer-import-");
-            Path dir = stage(source, work);
-            return publish(source, dir, owner, name, false);
+            return importStaged(source, work, owner, name);
         } catch (CofferException e) {
             List<String> problems = new ArrayList<>();
             problems.add(e.getMessage());
             e.details().stream().skip(1).forEach(problems::add);
-            return new ImportReport(source, null, null, false, List.of(), List.of(), problems);
-        } catch (IOException e) {
-            return new ImportReport(source, null, null, false, List.of(), List.of(),
-                    List.of("cannot read " + source + ": " + e.getMessage()));
+            return List.of(ImportReport.failed(source, problems));
+        } catch (IOException | RuntimeException e) {
+            return List.of(ImportReport.failed(source, List.of("cannot import " + source + ": " + e.getMessage())));
         } finally {
             deleteQuietly(work);
         }
+    }
+
+    /** One source that holds one dataset. */
+    public ImportReport importPackage(String source, String owner, String name) {
+        return importSource(source, owner, name).get(0);
+    }
+
+    private List<ImportReport> importStaged(String source, Path work, String owner, String name) throws IOException {
+        String lower = source.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("http://") || lower.startsWith("https://")) {
+            Path dir = stageUrl(URI.create(source), work).orElseThrow(() -> new CofferException(ErrorCode.NOT_FOUND,
+                    "the source " + SafeFetcher.redact(URI.create(source)) + " does not exist (404)"));
+            return fromDirectory(source, dir, work, owner, name);
+        }
+        Path p = Path.of(source);
+        if (Files.isRegularFile(p) && lower.endsWith(".zip")) {
+            try (InputStream in = Files.newInputStream(p)) {
+                SafeZip.extract(in, work.resolve("zip"), zipLimits);
+            }
+            return fromDirectory(source, singleFolder(work.resolve("zip")), work, owner, name);
+        }
+        if (Files.isRegularFile(p) && lower.endsWith(".csv")) {
+            return List.of(fromCsv(source, p, work, owner, name, new ArrayList<>()));
+        }
+        if (Files.isRegularFile(p) && lower.endsWith(".json")) {
+            if (p.getFileName().toString().equals("datapackage.json")) {
+                return List.of(publish(source, p.toAbsolutePath().getParent(), owner, name, false, List.of()));
+            }
+            JsonNode json = Json.parse(Files.readAllBytes(p), p.getFileName().toString());
+            Path dir = p.toAbsolutePath().getParent();
+            if (LegacyModelConverter.isLegacyModel(json)) {
+                // Exports keep models in models/ beside the tables, or next to them.
+                String fact = json.path("fact_table").asText() + ".csv";
+                Path tables = PackagePath.isValid(fact) && !Files.isRegularFile(dir.resolve(fact)) && dir.getParent() != null
+                        && Files.isRegularFile(dir.getParent().resolve(fact)) ? dir.getParent() : dir;
+                return List.of(fromLegacy(source, json, tables, work, owner, name, List.of()));
+            }
+            if (CkanDump.isPackageShow(json)) {
+                return List.of(CkanDump.importDump(this, source, json, dir, work, owner, name));
+            }
+            throw new CofferException(ErrorCode.INVALID_DESCRIPTOR, p.getFileName()
+                    + " is neither a datapackage.json, a legacy OpenSpending model nor a CKAN package_show dump");
+        }
+        if (Files.isDirectory(p)) {
+            return fromDirectory(source, p.toAbsolutePath(), work, owner, name);
+        }
+        throw new CofferException(ErrorCode.NOT_FOUND, "'" + source + "' is not a package directory, a file Coffer "
+                + "can import (datapackage.json, .zip, .csv, model or CKAN .json) or a URL");
+    }
+
+    /** Recognises what a directory holds, in order: a Data Package, a legacy export, a CKAN dump, CSVs. */
+    private List<ImportReport> fromDirectory(String source, Path dir, Path work, String owner, String name)
+            throws IOException {
+        if (Files.isRegularFile(dir.resolve("datapackage.json"))) {
+            return List.of(publish(source, dir, owner, name, false, List.of()));
+        }
+        List<Path> jsons;
+        try (Stream<Path> s = Files.walk(dir, 2)) {
+            jsons = s.filter(f -> f.toString().endsWith(".json") && Files.isRegularFile(f)).sorted().toList();
+        }
+        List<String> skipped = new ArrayList<>();
+        for (Path j : jsons) {
+            JsonNode json;
+            try {
+                json = Json.parse(Files.readAllBytes(j), j.getFileName().toString());
+            } catch (CofferException e) {
+                continue;
+            }
+            if (LegacyModelConverter.isLegacyModel(json)) {
+                String fact = json.path("fact_table").asText();
+                if (PackagePath.isValid(fact + ".csv") && Files.isRegularFile(dir.resolve(fact + ".csv"))) {
+                    List<String> notes = new ArrayList<>();
+                    for (Path other : jsons) {
+                        if (!other.equals(j)) {
+                            notes.add(dir.relativize(other) + " (another model, or not a model)");
+                        }
+                    }
+                    notes.addAll(skipped);
+                    return List.of(fromLegacy(source, json, dir, work, owner, name, notes));
+                }
+                skipped.add(dir.relativize(j) + " (its fact table " + fact + ".csv is not in the export)");
+            } else if (CkanDump.isPackageShow(json)) {
+                return List.of(CkanDump.importDump(this, source, json, dir, work, owner, name));
+            }
+        }
+        List<Path> csvs;
+        try (Stream<Path> s = Files.list(dir)) {
+            csvs = s.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")).sorted().toList();
+        }
+        if (csvs.isEmpty()) {
+            throw new CofferException(ErrorCode.NOT_FOUND, source + " holds no datapackage.json, model, CKAN dump or CSV");
+        }
+        List<ImportReport> out = new ArrayList<>();
+        for (Path csv : csvs) {
+            // Several CSVs without a descriptor: each is its own dataset, named after its file.
+            out.add(fromCsv(source + " / " + csv.getFileName(), csv, work, owner, csvs.size() == 1 ? name : null,
+                    new ArrayList<>(skipped)));
+        }
+        return out;
+    }
+
+    /** A bare CSV through the loader: schema inferred, fiscal model suggested, data normalised. */
+    ImportReport fromCsv(String source, Path csv, Path work, String owner, String name, List<String> notes)
+            throws IOException {
+        String base = csv.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        Path dir = Files.createTempDirectory(work, "csv-");
+        InitResult r = Loader.init(csv, dir, Optional.empty(), ValidationOptions.DEFAULT, ProgressListener.NONE);
+        if (!r.written()) {
+            List<String> problems = new ArrayList<>(List.of("the CSV could not be turned into a package"));
+            r.report().toText().stream().limit(20).forEach(problems::add);
+            return ImportReport.failed(source, problems);
+        }
+        notes.add(csv.getFileName() + " read as " + r.source() + "; schema inferred, model suggested");
+        r.warnings().stream().limit(20).forEach(notes::add);
+        if (!r.report().valid()) {
+            r.report().toText().stream().limit(10).forEach(l -> notes.add("validation: " + l));
+        }
+        return publish(source, dir, owner, name != null ? name : DatasetId.slugify(base), false, notes);
+    }
+
+    private ImportReport fromLegacy(String source, JsonNode model, Path tables, Path work, String owner, String name,
+                                    List<String> extraNotes) throws IOException {
+        List<String> notes = new ArrayList<>(extraNotes);
+        Path dir = Files.createTempDirectory(work, "legacy-");
+        String currency = model.path("currency").asText("").matches("[A-Z]{3}") ? model.path("currency").asText() : "XXX";
+        if (currency.equals("XXX")) {
+            notes.add("the model names no currency: measures are marked XXX (no currency); set it in the descriptor");
+        }
+        LegacyModelConverter.convert(model, tables, dir, currency, notes);
+        return publish(source, dir, owner, name, false, notes);
+    }
+
+    /** The directory of an extracted archive: its root, or its single top-level folder. */
+    static Path singleFolder(Path extracted) throws IOException {
+        try (Stream<Path> s = Files.list(extracted)) {
+            List<Path> all = s.toList();
+            if (all.size() == 1 && Files.isDirectory(all.get(0))) {
+                return all.get(0);
+            }
+        }
+        return extracted;
     }
 
     /**
@@ -75,20 +224,20 @@ public final class PackageImporter {
             if (dir.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(publish(SafeFetcher.redact(url), dir.get(), id.owner(), id.name(), true));
+            return Optional.of(publish(SafeFetcher.redact(url), dir.get(), id.owner(), id.name(), true, List.of()));
         } finally {
             deleteQuietly(work);
         }
     }
 
-    private ImportReport publish(String source, Path dir, String owner, String name, boolean onlyIfChanged)
-            throws IOException {
+    ImportReport publish(String source, Path dir, String owner, String name, boolean onlyIfChanged,
+                         List<String> notes) throws IOException {
         PackageSource src = PackageSource.directory(dir);
         DataPackage pkg = DataPackage.read(src.descriptor());
         String n = name != null ? name : DatasetId.slugify(pkg.name() != null ? pkg.name() : dir.getFileName().toString());
         DatasetId id = DatasetId.of(owner, n);
         List<String> kept = new ArrayList<>();
-        List<String> notKept = new ArrayList<>();
+        List<String> notKept = new ArrayList<>(notes);
         Map<String, String> hashes = contentHashes(dir, pkg, kept, notKept);
         if (onlyIfChanged && store.exists(id)) {
             Revision latest = store.revision(id, null);
@@ -97,11 +246,12 @@ public final class PackageImporter {
                 stored.put(f.path(), f.sha256());
             }
             if (stored.equals(hashes)) {
-                return new ImportReport(source, id, latest.revision(), true, kept, notKept, List.of());
+                return new ImportReport(source, id, latest.revision(), true, kept, notKept, List.of(), Map.of());
             }
         }
         Revision rev = store.publish(id, src);
-        return new ImportReport(source, id, rev.revision(), false, kept, notKept, List.of());
+        Map<String, java.math.BigDecimal> totals = MeasureTotals.of(dir, pkg, notKept);
+        return new ImportReport(source, id, rev.revision(), false, kept, notKept, List.of(), totals);
     }
 
     /** SHA-256 of every file the publish would store, by path; notes files of the source left behind. */
@@ -111,14 +261,9 @@ public final class PackageImporter {
         out.put("datapackage.json", sha256(dir.resolve("datapackage.json")));
         for (Resource r : pkg.resources()) {
             List<PackagePath> paths = new ArrayList<>(r.localPaths());
-            if (paths.isEmpty()) {
-                for (String url : r.remoteUrls()) {
-                    String base = url.replaceAll("[?#].*$", "");
-                    base = base.substring(base.lastIndexOf('/') + 1);
-                    if (PackagePath.isValid(base) && Files.isRegularFile(dir.resolve(base))) {
-                        paths.add(PackagePath.of(base));
-                    }
-                }
+            PackagePath copy = PackageChecker.localCopyOfUrl(r, PackageSource.directory(dir));
+            if (copy != null) {
+                paths.add(copy);
             }
             for (PackagePath p : paths) {
                 Path f = dir.resolve(p.value());
@@ -134,25 +279,6 @@ public final class PackageImporter {
                     .forEach(p -> notKept.add(p + " (not referenced by the descriptor)"));
         }
         return out;
-    }
-
-    private Path stage(String source, Path work) throws IOException {
-        String lower = source.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("http://") || lower.startsWith("https://")) {
-            return stageUrl(URI.create(source), work).orElseThrow(() -> new CofferException(ErrorCode.NOT_FOUND,
-                    "the source " + SafeFetcher.redact(URI.create(source)) + " does not exist (404)"));
-        }
-        Path p = Path.of(source);
-        if (Files.isRegularFile(p) && lower.endsWith(".zip")) {
-            try (InputStream in = Files.newInputStream(p)) {
-                SafeZip.extract(in, work.resolve("zip"), zipLimits);
-            }
-            return packageRoot(work.resolve("zip"));
-        }
-        if (Files.isDirectory(p) || (Files.isRegularFile(p) && p.getFileName().toString().equals("datapackage.json"))) {
-            return Files.isDirectory(p) ? p : p.toAbsolutePath().getParent();
-        }
-        throw new CofferException(ErrorCode.NOT_FOUND, "'" + source + "' is not a package directory, a datapackage.json, a .zip or a URL");
     }
 
     private Optional<Path> stageUrl(URI url, Path work) throws IOException {

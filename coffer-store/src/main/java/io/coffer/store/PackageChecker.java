@@ -99,7 +99,7 @@ public final class PackageChecker {
      * A resource that only names a URL (as os-packager writes them) may come with the file beside the
      * descriptor; then that file is the data we store.
      */
-    static PackagePath localCopyOfUrl(Resource r, PackageSource source) throws IOException {
+    public static PackagePath localCopyOfUrl(Resource r, PackageSource source) throws IOException {
         if (!r.localPaths().isEmpty()) {
             return null;
         }

@@ -45,8 +45,11 @@ final class ImportCommand implements Callable<Integer> {
         int failed = 0;
         try (DataStore ds = StoreOption.of(spec).open()) {
             PackageImporter importer = new PackageImporter(ds, fetcher, SafeZip.Limits.DEFAULT);
+            List<ImportReport> reports = new java.util.ArrayList<>();
             for (String s : sources) {
-                ImportReport r = importer.importPackage(s, owner, name);
+                reports.addAll(importer.importSource(s, owner, name));
+            }
+            for (ImportReport r : reports) {
                 if (json) {
                     spec.commandLine().getOut().println(new String(io.coffer.model.Json.write(r.toJson()),
                             java.nio.charset.StandardCharsets.UTF_8).replaceAll("\\s*\\n\\s*", " "));
