@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "coffer", mixinStandardHelpOptions = true, versionProvider = CofferCli.Version.class,
         description = "Coffer: publish, version and serve public-spending Data Packages.",
         subcommands = {PublishCommand.class, ListCommand.class, ShowCommand.class, PullCommand.class,
-                DeleteCommand.class, ServeCommand.class, RegistryCommand.class, CommandLine.HelpCommand.class})
+                DeleteCommand.class, ServeCommand.class, RegistryCommand.class,
+                UserCommand.class, OrgCommand.class, TokenCommand.class, CommandLine.HelpCommand.class})
 public final class CofferCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -28,6 +28,22 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Dataset name (default: the package's name, else the directory's).")
     String name;
 
+    @Option(names = "--remote", paramLabel = "URL",
+            description = "Publish to a running Coffer server over HTTP instead of a local store.")
+    java.net.URI remote;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "With --remote: a file holding the API token (or set COFFER_TOKEN).")
+    Path tokenFile;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "With --remote: the API token itself. Discouraged: other users see it in `ps` and it "
+                    + "stays in shell history; prefer --token-file or COFFER_TOKEN.")
+    String token;
+
+    @Option(names = "--private", description = "With --remote: make the dataset private (members of the owner only).")
+    boolean makePrivate;
+
     @Override
     public Integer call() throws Exception {
         PackageSource src = PackageSource.directory(source);
@@ -38,6 +54,13 @@ final class PublishCommand implements Callable<Integer> {
             n = DatasetId.slugify(pkgName != null ? pkgName : dir.toAbsolutePath().getFileName().toString());
         }
         DatasetId id = DatasetId.of(owner, n);
+        if (remote != null) {
+            RemotePublish.Result r = RemotePublish.publish(src, remote, id, RemotePublish.token(tokenFile, token),
+                    makePrivate);
+            spec.commandLine().getOut().printf("published %s revision %d (%d files, %d bytes) to %s%n", id, r.revision(),
+                    r.files(), r.bytes(), remote);
+            return 0;
+        }
         try (DataStore ds = StoreOption.of(spec).open()) {
             Revision rev = ds.publish(id, src);
             spec.commandLine().getOut().printf("published %s revision %d (%d files, %d bytes)%n", id, rev.revision(),

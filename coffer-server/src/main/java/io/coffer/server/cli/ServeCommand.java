@@ -23,6 +23,17 @@ final class ServeCommand implements Callable<Integer> {
             description = "Port (default 8080; 0 picks a free one). Env: COFFER_PORT.")
     int port;
 
+    @picocli.CommandLine.Mixin
+    MetaOption meta;
+
+    @Option(names = "--max-upload-bytes", defaultValue = "${env:COFFER_MAX_UPLOAD_BYTES:-536870912}",
+            description = "Largest package upload in bytes (default 512 MiB). Env: COFFER_MAX_UPLOAD_BYTES.")
+    long maxUploadBytes;
+
+    @Option(names = "--secure-cookies", defaultValue = "${env:COFFER_SECURE_COOKIES:-false}",
+            description = "Mark session cookies Secure even on plain HTTP (behind a TLS proxy). Env: COFFER_SECURE_COOKIES.")
+    boolean secureCookies;
+
     static boolean serving() {
         return serving;
     }
@@ -32,13 +43,21 @@ final class ServeCommand implements Callable<Integer> {
         DataStore ds = StoreOption.of(spec).open();
         // An empty store serves an empty, valid registry from the first request on.
         ds.registry().rebuild();
-        CofferServer server = new CofferServer(ds, host, port).start();
+        io.coffer.meta.MetaDb db = meta.open(spec);
+        io.coffer.server.http.ServerSecurity security = new io.coffer.server.http.ServerSecurity(
+                new io.coffer.meta.auth.Security(db, ds), maxUploadBytes,
+                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "coffer-uploads"), secureCookies,
+                Oidc.fromEnvironment(db));
+        CofferServer server = new CofferServer(ds, security, host, port).start();
         serving = true;
         spec.commandLine().getOut().printf("Coffer is serving %s at http://%s:%d/ (Ctrl-C to stop)%n",
                 ds.blobs().describe(), host, server.port());
         spec.commandLine().getOut().flush();
         // Jetty's threads keep the JVM alive; Ctrl-C / SIGTERM stop the server cleanly.
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "coffer-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            db.close();
+        }, "coffer-shutdown"));
         return 0;
     }
 }

@@ -24,8 +24,15 @@ public final class CofferServer implements AutoCloseable {
     private final Javalin app;
     private final DataStore store;
 
+    /** A read-only server without accounts: every dataset is public and nothing can be written over HTTP. */
     public CofferServer(DataStore store, String host, int port) {
+        this(store, null, host, port);
+    }
+
+    /** With {@code security}, the server has accounts, write endpoints and private datasets. */
+    public CofferServer(DataStore store, ServerSecurity security, String host, int port) {
         this.store = store;
+        ReadAccess access = security == null ? ReadAccess.PUBLIC : security.readAccess();
         this.app = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
@@ -61,8 +68,11 @@ public final class CofferServer implements AutoCloseable {
                 o.put("health", "/health");
                 DatasetRoutes.json(ctx, o);
             });
-            new DatasetRoutes(store).register(config.routes);
-            new FileRoutes(store).register(config.routes);
+            if (security != null) {
+                security.register(config.routes);
+            }
+            new DatasetRoutes(store, access).register(config.routes);
+            new FileRoutes(store, access).register(config.routes);
         });
     }
 
