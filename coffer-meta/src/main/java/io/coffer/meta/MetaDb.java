@@ -70,8 +70,13 @@ public final class MetaDb implements AutoCloseable {
         } catch (RuntimeException e) {
             ds.close();
             // The cause may quote the URL; keep only our description of it.
+            String why = rootMessage(e);
+            if (why.contains("already in use") || why.contains("file is locked")) {
+                why = "another process (a running 'coffer serve'?) has it open; stop it, use the HTTP API, "
+                        + "or share a PostgreSQL database (COFFER_DATABASE_URL)";
+            }
             throw new CofferException(ErrorCode.STORE_UNAVAILABLE, "cannot open the metadata database "
-                    + describe(jdbcUrl) + ": " + rootMessage(e), e);
+                    + describe(jdbcUrl) + ": " + why, e);
         }
         MetaDb db = new MetaDb(ds, describe(jdbcUrl), pg);
         LOG.debug("metadata database {}", db.description);
@@ -102,15 +107,16 @@ public final class MetaDb implements AutoCloseable {
             case "file" -> {
                 Path dir = Path.of(storeUri).resolve("meta");
                 createDirectories(dir);
-                // AUTO_SERVER lets `coffer token create` run while `coffer serve` holds the file open.
-                yield "jdbc:h2:file:" + dir.resolve("coffer").toAbsolutePath() + h2Options + ";AUTO_SERVER=TRUE";
+                // No AUTO_SERVER: it would open a TCP port reachable from other hosts (H2 starts it with
+                // -tcpAllowOthers). One process holds the file; others get a clear "in use" message.
+                yield "jdbc:h2:file:" + dir.resolve("coffer").toAbsolutePath() + h2Options;
             }
             case "memory" -> "jdbc:h2:mem:coffer-" + storeUri.getSchemeSpecificPart().replaceAll("[^A-Za-z0-9_-]", "_")
                     + h2Options + ";DB_CLOSE_DELAY=-1";
             default -> {
                 Path dir = Path.of("coffer-meta").toAbsolutePath();
                 createDirectories(dir);
-                yield "jdbc:h2:file:" + dir.resolve("coffer") + h2Options + ";AUTO_SERVER=TRUE";
+                yield "jdbc:h2:file:" + dir.resolve("coffer") + h2Options;
             }
         };
     }
