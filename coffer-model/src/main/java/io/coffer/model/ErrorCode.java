@@ -19,6 +19,8 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE("payload-too-large", 413),
     RANGE_NOT_SATISFIABLE("range-not-satisfiable", 416),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415),
+    /** Too many attempts (e.g. failed logins); the response says when to try again. */
+    TOO_MANY_REQUESTS("too-many-requests", 429),
     /** The outcome of a write is not known (e.g. the connection dropped after the request was sent). */
     COMMIT_UNKNOWN("commit-unknown", 503),
     STORE_UNAVAILABLE("store-unavailable", 503),

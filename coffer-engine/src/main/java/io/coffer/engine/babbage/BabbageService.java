@@ -70,10 +70,18 @@ public final class BabbageService {
 
     /** {@code GET /cubes/}: every dataset whose latest revision has a fiscal model. */
     public ObjectNode cubes() {
+        return cubes(id -> true);
+    }
+
+    /** The cubes among the datasets {@code visible} lets this caller see. */
+    public ObjectNode cubes(java.util.function.Predicate<DatasetId> visible) {
         ObjectNode o = Json.object();
         o.put("status", "ok");
         ArrayNode data = o.putArray("data");
         for (DatasetId id : engine.store().list()) {
+            if (!visible.test(id)) {
+                continue;
+            }
             try {
                 Revision rev = engine.store().revision(id, null);
                 boolean model = hasModel.computeIfAbsent(rev.manifestSha256(), k -> {

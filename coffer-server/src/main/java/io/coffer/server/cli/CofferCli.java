@@ -9,9 +9,10 @@ import picocli.CommandLine.Command;
 /** {@code coffer}: the command line, and the main class of the runnable jar. */
 @Command(name = "coffer", mixinStandardHelpOptions = true, versionProvider = CofferCli.Version.class,
         description = "Coffer: publish, version and serve public-spending Data Packages.",
-        subcommands = {InitCommand.class, ValidateCommand.class, PublishCommand.class, ListCommand.class, ShowCommand.class, PullCommand.class,
-                DeleteCommand.class, ServeCommand.class, RegistryCommand.class, ImportCommand.class,
-                MirrorCommand.class, AggregateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InitCommand.class, ValidateCommand.class, PublishCommand.class, ListCommand.class,
+                ShowCommand.class, PullCommand.class, DeleteCommand.class, ServeCommand.class, RegistryCommand.class,
+                ImportCommand.class, MirrorCommand.class, AggregateCommand.class, UserCommand.class, OrgCommand.class,
+                TokenCommand.class, CommandLine.HelpCommand.class})
 public final class CofferCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -38,6 +38,22 @@ final class PublishCommand implements Callable<Integer> {
             + "(the validation report is still printed).")
     boolean allowInvalid;
 
+    @Option(names = "--remote", paramLabel = "URL",
+            description = "Publish to a running Coffer server over HTTP instead of a local store.")
+    java.net.URI remote;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "With --remote: a file holding the API token (or set COFFER_TOKEN).")
+    Path tokenFile;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "With --remote: the API token itself. Discouraged: other users see it in `ps` and it "
+                    + "stays in shell history; prefer --token-file or COFFER_TOKEN.")
+    String token;
+
+    @Option(names = "--private", description = "With --remote: make the dataset private (members of the owner only).")
+    boolean makePrivate;
+
     @Override
     public Integer call() throws Exception {
         PackageSource src = PackageSource.directory(source);
@@ -65,6 +81,13 @@ final class PublishCommand implements Callable<Integer> {
                 return CofferCli.FAILED;
             }
             err.println("coffer: publishing anyway (--allow-invalid)");
+        }
+        if (remote != null) {
+            RemotePublish.Result r = RemotePublish.publish(src, remote, id, RemotePublish.token(tokenFile, token),
+                    makePrivate);
+            spec.commandLine().getOut().printf("published %s revision %d (%d files, %d bytes) to %s%n", id, r.revision(),
+                    r.files(), r.bytes(), remote);
+            return 0;
         }
         try (DataStore ds = StoreOption.of(spec).open()) {
             Revision rev = ds.publish(id, src);

@@ -26,6 +26,17 @@ final class ServeCommand implements Callable<Integer> {
             description = "Port (default 8080; 0 picks a free one). Env: COFFER_PORT.")
     int port;
 
+    @picocli.CommandLine.Mixin
+    MetaOption meta;
+
+    @Option(names = "--max-upload-bytes", defaultValue = "${env:COFFER_MAX_UPLOAD_BYTES:-536870912}",
+            description = "Largest package upload in bytes (default 512 MiB). Env: COFFER_MAX_UPLOAD_BYTES.")
+    long maxUploadBytes;
+
+    @Option(names = "--secure-cookies", defaultValue = "${env:COFFER_SECURE_COOKIES:-false}",
+            description = "Mark session cookies Secure even on plain HTTP (behind a TLS proxy). Env: COFFER_SECURE_COOKIES.")
+    boolean secureCookies;
+
     static boolean serving() {
         return serving;
     }
@@ -35,7 +46,12 @@ final class ServeCommand implements Callable<Integer> {
         DataStore ds = StoreOption.of(spec).open();
         // An empty store serves an empty, valid registry from the first request on.
         ds.registry().rebuild();
-        CofferServer server = new CofferServer(ds, host, port).start();
+        io.coffer.meta.MetaDb db = meta.open(spec);
+        io.coffer.server.http.ServerSecurity security = new io.coffer.server.http.ServerSecurity(
+                new io.coffer.meta.auth.Security(db, ds), maxUploadBytes,
+                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "coffer-uploads"), secureCookies,
+                Oidc.fromEnvironment(db));
+        CofferServer server = new CofferServer(ds, security, host, port).start();
         // Registered mirrors are checked while the server runs (every minute for due ones).
         Mirrors mirrors = new Mirrors(ds, new SafeFetcher(SafeFetcher.Policy.DEFAULT));
         mirrors.start(Duration.ofMinutes(1));
@@ -47,6 +63,7 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             mirrors.close();
             server.close();
+            db.close();
         }, "coffer-shutdown"));
         return 0;
     }

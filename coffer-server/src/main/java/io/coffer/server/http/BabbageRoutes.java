@@ -29,15 +29,21 @@ import java.util.Map;
 public final class BabbageRoutes {
     private final DataStore store;
     private final CofferEngine engine;
+    private final ReadAccess access;
 
     /** An engine configured from the environment ({@link #engineConfig(Map)}). */
     public BabbageRoutes(DataStore store) {
-        this(store, new CofferEngine(store, engineConfig(System.getenv())));
+        this(store, ReadAccess.PUBLIC);
     }
 
-    public BabbageRoutes(DataStore store, CofferEngine engine) {
+    public BabbageRoutes(DataStore store, ReadAccess access) {
+        this(store, new CofferEngine(store, engineConfig(System.getenv())), access);
+    }
+
+    public BabbageRoutes(DataStore store, CofferEngine engine, ReadAccess access) {
         this.store = store;
         this.engine = engine;
+        this.access = access;
     }
 
     /**
@@ -58,7 +64,7 @@ public final class BabbageRoutes {
     public void register(JavalinConfig config) {
         var routes = config.routes;
         routes.get("/api/3", this::index);
-        routes.get("/api/3/cubes", ctx -> json(ctx, engine.babbage().cubes()));
+        routes.get("/api/3/cubes", ctx -> json(ctx, engine.babbage().cubes(access.filter(ctx))));
         routes.get("/api/3/cubes/{cube}/model", ctx -> json(ctx, engine.babbage().model(cube(ctx), revision(ctx))));
         routes.get("/api/3/cubes/{cube}/aggregate", this::aggregate);
         routes.get("/api/3/cubes/{cube}/facts", ctx -> json(ctx, engine.babbage().facts(cube(ctx), revision(ctx),
@@ -98,6 +104,7 @@ public final class BabbageRoutes {
 
     private void staticFile(Context ctx) throws IOException {
         DatasetId id = DatasetRoutes.id(ctx);
+        access.require(ctx, id);
         Revision rev = store.revision(id, revision(ctx));
         String file = ctx.pathParam("file");
         StaticAggregates statics = engine.staticAggregates();
@@ -113,12 +120,16 @@ public final class BabbageRoutes {
         ctx.result(in);
     }
 
-    private static DatasetId cube(Context ctx) {
+    /** The cube named in the path, if this request may read it (private datasets answer not-found). */
+    private DatasetId cube(Context ctx) {
+        DatasetId id;
         try {
-            return DatasetId.parse(ctx.pathParam("cube"));
+            id = DatasetId.parse(ctx.pathParam("cube"));
         } catch (CofferException e) {
             throw new CofferException(ErrorCode.NOT_FOUND, "no cube '" + ctx.pathParam("cube") + "'", e);
         }
+        access.require(ctx, id);
+        return id;
     }
 
     private static Long revision(Context ctx) {

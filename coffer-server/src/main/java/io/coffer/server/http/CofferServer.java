@@ -25,9 +25,16 @@ public final class CofferServer implements AutoCloseable {
     private final DataStore store;
     private final Observability observability;
 
+    /** A read-only server without accounts: every dataset is public and nothing can be written over HTTP. */
     public CofferServer(DataStore store, String host, int port) {
+        this(store, null, host, port);
+    }
+
+    /** With {@code security}, the server has accounts, write endpoints and private datasets. */
+    public CofferServer(DataStore store, ServerSecurity security, String host, int port) {
         this.store = store;
         this.observability = new Observability(store);
+        ReadAccess access = security == null ? ReadAccess.PUBLIC : security.readAccess();
         this.app = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
@@ -65,10 +72,13 @@ public final class CofferServer implements AutoCloseable {
                 DatasetRoutes.json(ctx, o);
             });
             observability.register(config.routes);
-            new DatasetRoutes(store).register(config.routes);
-            new FileRoutes(store).register(config.routes);
-            new io.coffer.server.web.WebRoutes(store).register(config.routes);
-            new BabbageRoutes(store).register(config);
+            if (security != null) {
+                security.register(config.routes);
+            }
+            new DatasetRoutes(store, access).register(config.routes);
+            new FileRoutes(store, access).register(config.routes);
+            new io.coffer.server.web.WebRoutes(store, access).register(config.routes);
+            new BabbageRoutes(store, access).register(config);
         });
     }
 

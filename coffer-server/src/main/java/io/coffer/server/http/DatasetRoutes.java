@@ -17,9 +17,15 @@ import io.javalin.http.Context;
 /** The JSON API over datasets: {@code /api/datasets}, one dataset, its revisions. */
 public final class DatasetRoutes {
     private final DataStore store;
+    private final ReadAccess access;
 
     public DatasetRoutes(DataStore store) {
+        this(store, ReadAccess.PUBLIC);
+    }
+
+    public DatasetRoutes(DataStore store, ReadAccess access) {
         this.store = store;
+        this.access = access;
     }
 
     public void register(RoutesConfig routes) {
@@ -53,7 +59,7 @@ public final class DatasetRoutes {
     private void list(Context ctx) {
         ObjectNode o = Json.object();
         ArrayNode a = o.putArray("datasets");
-        for (DatasetId id : store.list()) {
+        for (DatasetId id : store.list().stream().filter(access.filter(ctx)).toList()) {
             try {
                 Revision rev = store.revision(id, null);
                 a.add(summary(id, rev, store.descriptor(rev)));
@@ -87,6 +93,7 @@ public final class DatasetRoutes {
 
     private void show(Context ctx) {
         DatasetId id = id(ctx);
+        access.require(ctx, id);
         Revision rev = store.revision(id, revisionParam(ctx));
         DataPackage pkg = store.descriptor(rev);
         ObjectNode d = summary(id, rev, pkg);
@@ -108,6 +115,7 @@ public final class DatasetRoutes {
 
     private void revisions(Context ctx) {
         DatasetId id = id(ctx);
+        access.require(ctx, id);
         ObjectNode o = Json.object();
         o.put("id", id.toString());
         ArrayNode a = o.putArray("revisions");

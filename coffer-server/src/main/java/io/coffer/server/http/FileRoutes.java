@@ -22,9 +22,15 @@ import java.io.OutputStream;
  */
 public final class FileRoutes {
     private final DataStore store;
+    private final ReadAccess access;
 
     public FileRoutes(DataStore store) {
+        this(store, ReadAccess.PUBLIC);
+    }
+
+    public FileRoutes(DataStore store, ReadAccess access) {
         this.store = store;
+        this.access = access;
     }
 
     public void register(RoutesConfig routes) {
@@ -38,6 +44,7 @@ public final class FileRoutes {
 
     private void file(Context ctx, boolean body) throws IOException {
         DatasetId id = DatasetRoutes.id(ctx);
+        access.require(ctx, id);
         String raw = ctx.pathParam("path");
         Long rev = null;
         String path = raw;
@@ -106,6 +113,9 @@ public final class FileRoutes {
         try (InputStream in = store.blobs().open(key).orElseThrow(() -> CofferException.notFound("registry is missing"))) {
             bytes = in.readNBytes(64 * 1024 * 1024);
         }
+        if (key.equals(Registry.CATALOG) && !access.everythingVisible(ctx)) {
+            bytes = visibleCatalog(ctx);
+        }
         String etag = "\"" + sha256(bytes) + "\"";
         ctx.header("ETag", etag);
         if (etag.equals(ctx.header("If-None-Match"))) {
@@ -116,6 +126,18 @@ public final class FileRoutes {
         if (body) {
             ctx.result(bytes);
         }
+    }
+
+    /** The catalog without the rows of private datasets this request may not see. */
+    private byte[] visibleCatalog(Context ctx) {
+        java.util.function.Predicate<DatasetId> visible = access.filter(ctx);
+        StringBuilder b = new StringBuilder("url,name,owner\r\n");
+        store.registry().entries().forEach((id, url) -> {
+            if (visible.test(id)) {
+                b.append(url).append(',').append(id.name()).append(',').append(id.owner()).append("\r\n");
+            }
+        });
+        return b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String sha256(byte[] b) {

@@ -37,9 +37,11 @@ public final class WebRoutes {
             "svg", "image/svg+xml");
 
     private final DataStore store;
+    private final io.coffer.server.http.ReadAccess access;
 
-    public WebRoutes(DataStore store) {
+    public WebRoutes(DataStore store, io.coffer.server.http.ReadAccess access) {
         this.store = store;
+        this.access = access;
     }
 
     public void register(RoutesConfig routes) {
@@ -57,7 +59,11 @@ public final class WebRoutes {
     private void front(Context ctx) {
         String q = ctx.queryParam("q") == null ? "" : ctx.queryParam("q").trim();
         List<Listed> all = new ArrayList<>();
+        var visible = access.filter(ctx);
         for (DatasetId id : store.list()) {
+            if (!visible.test(id)) {
+                continue;
+            }
             try {
                 Revision rev = store.revision(id, null);
                 all.add(new Listed(id, rev, store.descriptor(rev)));
@@ -168,6 +174,7 @@ public final class WebRoutes {
 
     private void dataset(Context ctx) {
         DatasetId id = DatasetId.of(ctx.pathParam("owner"), ctx.pathParam("name"));
+        access.require(ctx, id);
         Revision rev = revision(ctx, id);
         DataPackage pkg = store.descriptor(rev);
         List<RevisionInfo> revisions = store.revisions(id);
@@ -276,6 +283,7 @@ public final class WebRoutes {
 
     private void embed(Context ctx) {
         DatasetId id = DatasetId.of(ctx.pathParam("owner"), ctx.pathParam("name"));
+        access.require(ctx, id);
         String view = ctx.pathParam("view");
         if (!VIEWS.contains(view)) {
             throw new CofferException(ErrorCode.NOT_FOUND, "no such chart '" + view + "'; use treemap, bars, time or table");

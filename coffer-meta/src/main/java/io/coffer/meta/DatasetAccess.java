@@ -1,0 +1,44 @@
+package io.coffer.meta;
+
+import io.coffer.model.DatasetId;
+import java.util.HashSet;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+
+/** Dataset visibility. Datasets without a row are public. */
+public final class DatasetAccess {
+    private final Jdbi jdbi;
+
+    public DatasetAccess(MetaDb db) {
+        this.jdbi = db.jdbi();
+    }
+
+    public Visibility visibility(DatasetId id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT visibility FROM dataset_access WHERE owner_name = :o "
+                        + "AND dataset_name = :n").bind("o", id.owner()).bind("n", id.name()).mapTo(String.class)
+                .findOne().map(Visibility::parse).orElse(Visibility.PUBLIC));
+    }
+
+    public void set(DatasetId id, Visibility v) {
+        jdbi.useTransaction(h -> {
+            int n = h.createUpdate("UPDATE dataset_access SET visibility = :v WHERE owner_name = :o AND dataset_name = :n")
+                    .bind("v", v.code()).bind("o", id.owner()).bind("n", id.name()).execute();
+            if (n == 0) {
+                h.createUpdate("INSERT INTO dataset_access (owner_name, dataset_name, visibility) VALUES (:o, :n, :v)")
+                        .bind("v", v.code()).bind("o", id.owner()).bind("n", id.name()).execute();
+            }
+        });
+    }
+
+    public void forget(DatasetId id) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM dataset_access WHERE owner_name = :o AND dataset_name = :n")
+                .bind("o", id.owner()).bind("n", id.name()).execute());
+    }
+
+    /** Every private dataset, read at once so listings make one query. */
+    public Set<DatasetId> privateDatasets() {
+        return new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT owner_name, dataset_name FROM dataset_access "
+                        + "WHERE visibility = 'private'")
+                .map((rs, ctx) -> DatasetId.of(rs.getString(1), rs.getString(2))).list()));
+    }
+}

@@ -1,0 +1,39 @@
+package io.coffer.meta.auth;
+
+import io.coffer.meta.Accounts;
+import io.coffer.meta.DatasetAccess;
+import io.coffer.meta.MetaDb;
+import io.coffer.store.DataStore;
+
+/** Wires the metadata database, the one {@link Authorizer} and the services that use it. */
+public final class Security {
+    private final MetaDb db;
+    private final Authorizer authorizer;
+    private final AccountService accounts;
+    private final DatasetService datasets;
+
+    public Security(MetaDb db, DataStore store) {
+        this.db = db;
+        Accounts acc = new Accounts(db);
+        DatasetAccess access = new DatasetAccess(db);
+        this.authorizer = new Authorizer(acc, access);
+        this.accounts = new AccountService(db, authorizer);
+        this.datasets = new DatasetService(store, access, authorizer);
+    }
+
+    public MetaDb db() {
+        return db;
+    }
+
+    public Authorizer authorizer() {
+        return authorizer;
+    }
+
+    public AccountService accounts() {
+        return accounts;
+    }
+
+    public DatasetService datasets() {
+        return datasets;
+    }
+}

@@ -1,0 +1,8 @@
+package io.coffer.meta;
+
+class PostgresMetaTest extends MetaContract {
+    @Override
+    MetaDb open() {
+        return Databases.postgres();
+    }
+}

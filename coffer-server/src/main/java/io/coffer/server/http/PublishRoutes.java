@@ -1,0 +1,67 @@
+package io.coffer.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.coffer.meta.Visibility;
+import io.coffer.meta.auth.DatasetService;
+import io.coffer.model.DatasetId;
+import io.coffer.model.Json;
+import io.coffer.store.Revision;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Writes to datasets: publish a revision (a zip, streamed), delete, change visibility. Handlers translate
+ * HTTP into calls on {@link DatasetService}, which authorizes before anything is read or changed.
+ */
+final class PublishRoutes {
+    private final DatasetService datasets;
+    private final long maxUploadBytes;
+    private final Path uploadDir;
+
+    PublishRoutes(DatasetService datasets, long maxUploadBytes, Path uploadDir) {
+        this.datasets = datasets;
+        this.maxUploadBytes = maxUploadBytes;
+        this.uploadDir = uploadDir;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.put("/api/datasets/{owner}/{name}", this::publish);
+        routes.delete("/api/datasets/{owner}/{name}", this::delete);
+        routes.patch("/api/datasets/{owner}/{name}", this::patch);
+    }
+
+    private void publish(Context ctx) throws IOException {
+        DatasetId id = DatasetRoutes.id(ctx);
+        String v = ctx.queryParam("visibility");
+        Visibility visibility = v == null ? null : Visibility.parse(v);
+        // Limits are checked before the body is touched; the service authorizes before it calls the stager.
+        Uploads.checkDeclaredLength(ctx.req().getContentLengthLong(), maxUploadBytes);
+        Revision rev = datasets.publish(Authn.principal(ctx), id, visibility, () -> {
+            Uploads.checkZip(ctx.contentType());
+            return Uploads.stageZip(ctx.req().getInputStream(), maxUploadBytes, uploadDir);
+        });
+        ObjectNode o = Json.object();
+        o.put("id", id.toString());
+        o.put("revision", rev.revision());
+        o.put("files", rev.files().size());
+        o.put("bytes", rev.bytes());
+        o.put("api", "/api/datasets/" + id.owner() + "/" + id.name() + "?revision=" + rev.revision());
+        ctx.header("Location", "/api/datasets/" + id.owner() + "/" + id.name() + "?revision=" + rev.revision());
+        ctx.status(201);
+        DatasetRoutes.json(ctx, o);
+    }
+
+    private void delete(Context ctx) {
+        datasets.delete(Authn.principal(ctx), DatasetRoutes.id(ctx));
+        ctx.status(204);
+    }
+
+    private void patch(Context ctx) {
+        DatasetId id = DatasetRoutes.id(ctx);
+        Visibility v = Visibility.parse(Bodies.required(Bodies.json(ctx), "visibility"));
+        datasets.setVisibility(Authn.principal(ctx), id, v);
+        DatasetRoutes.json(ctx, Json.object().put("id", id.toString()).put("visibility", v.code()));
+    }
+}

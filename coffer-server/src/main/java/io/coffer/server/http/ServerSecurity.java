@@ -1,0 +1,50 @@
+package io.coffer.server.http;
+
+import io.coffer.meta.auth.OidcLogin;
+import io.coffer.meta.auth.Security;
+import io.coffer.model.DatasetId;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.nio.file.Path;
+import java.util.function.Predicate;
+
+/**
+ * Accounts and write access for the HTTP server: the services (which decide), the upload limit, and
+ * optional OpenID Connect. A server built without it is read-only and public, as before.
+ *
+ * @param maxUploadBytes     largest package upload, checked against Content-Length before reading and
+ *                           counted while streaming (compressed and unpacked)
+ * @param uploadDir          where uploads are unpacked before they are published
+ * @param forceSecureCookies mark cookies Secure even on plain HTTP (behind a TLS-terminating proxy)
+ * @param oidc               OpenID Connect login, or null
+ */
+public record ServerSecurity(Security security, long maxUploadBytes, Path uploadDir, boolean forceSecureCookies,
+                             OidcLogin oidc) {
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 512L * 1024 * 1024;
+
+    void register(RoutesConfig routes) {
+        Authn authn = new Authn(security.accounts(), forceSecureCookies);
+        routes.before(authn::before);
+        new AuthRoutes(security.accounts(), authn, oidc).register(routes);
+        new PublishRoutes(security.datasets(), maxUploadBytes, uploadDir).register(routes);
+    }
+
+    ReadAccess readAccess() {
+        return new ReadAccess() {
+            @Override
+            public void require(Context ctx, DatasetId id) {
+                security.datasets().requireReadable(Authn.principal(ctx), id);
+            }
+
+            @Override
+            public Predicate<DatasetId> filter(Context ctx) {
+                return security.datasets().readable(Authn.principal(ctx));
+            }
+
+            @Override
+            public boolean everythingVisible(Context ctx) {
+                return !security.datasets().anyPrivate();
+            }
+        };
+    }
+}
