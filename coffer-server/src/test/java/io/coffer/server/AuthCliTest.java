@@ -1,5 +1,6 @@
 package io.coffer.server;
 
+import io.coffer.testing.Corpus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coffer.meta.MetaDb;

@@ -48,6 +48,8 @@ public final class DataStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataStore.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     static final String REF = "ref.json";
+    /** The loader's saved column choices, kept with a revision when the package has one. */
+    public static final String MAPPING_FILE = "mapping.json";
 
     private final BlobStore blobs;
     private final Registry registry;
@@ -123,6 +125,14 @@ public final class DataStore implements AutoCloseable {
                     names.add(p.value());
                 }
                 resources.put(r.name() == null ? "resource" + (resources.size() + 1) : r.name(), names);
+            }
+            // The loader's mapping.json (the publisher's column choices) travels with the revision, so the next
+            // upload of next year's file can reuse it.
+            PackagePath mappingFile = PackagePath.of(MAPPING_FILE);
+            if (files.stream().noneMatch(f -> f.path().equals(MAPPING_FILE)) && source.size(mappingFile) >= 0) {
+                try (InputStream in = source.open(mappingFile).orElseThrow()) {
+                    files.add(write(revBase + MAPPING_FILE, in, source.size(mappingFile), MAPPING_FILE, "application/json"));
+                }
             }
             Revision rev = new Revision(id, number, dir, now, null, files, resources);
             byte[] manifest = Manifests.write(rev);

@@ -27,6 +27,7 @@ public record ServerSecurity(Security security, long maxUploadBytes, Path upload
         routes.before(authn::before);
         new AuthRoutes(security.accounts(), authn, oidc).register(routes);
         new PublishRoutes(security.datasets(), maxUploadBytes, uploadDir).register(routes);
+        new WizardRoutes(security.datasets(), maxUploadBytes, uploadDir).register(routes);
     }
 
     ReadAccess readAccess() {

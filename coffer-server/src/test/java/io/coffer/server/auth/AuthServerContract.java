@@ -13,7 +13,7 @@ import io.coffer.meta.auth.Principal;
 import io.coffer.meta.auth.Security;
 import io.coffer.model.DatasetId;
 import io.coffer.model.Json;
-import io.coffer.server.Corpus;
+import io.coffer.testing.Corpus;
 import io.coffer.server.http.CofferServer;
 import io.coffer.server.http.ServerSecurity;
 import io.coffer.store.DataStore;
