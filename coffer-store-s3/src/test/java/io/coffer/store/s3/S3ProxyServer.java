@@ -9,6 +9,7 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 /**
  * A real S3 endpoint for tests: S3Proxy on 127.0.0.1 with a random port, keeping objects in memory.
  * Clients (this JVM's and the crash test's child JVMs) reach it over HTTP with SigV4 credentials.
+ * The backend is wrapped in {@link PerKeyAtomicBlobStore}, which gives it the per-key atomicity of S3.
  */
 final class S3ProxyServer implements AutoCloseable {
     static final String ACCESS_KEY = "coffer-test-access";
@@ -19,7 +20,7 @@ final class S3ProxyServer implements AutoCloseable {
 
     S3ProxyServer() throws Exception {
         proxy = S3Proxy.builder()
-                .blobStore(blobs)
+                .blobStore(new PerKeyAtomicBlobStore(blobs))
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();
