@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The publish switch relies on the endpoint honouring conditional PUTs; this pins down that the S3Proxy
- * used by the contract tests does (a 412 for a failed precondition), with the plain SDK and no Coffer code.
+ * used by the contract tests does (a 412 for a failed precondition, one winner among racers), with the
+ * plain SDK and no Coffer code.
  */
 class S3ProxyConditionalWritesTest {
     static S3ProxyServer server;
@@ -46,6 +47,40 @@ class S3ProxyConditionalWritesTest {
                 RequestBody.fromString("two")))
                 .isInstanceOf(S3Exception.class).extracting(e -> ((S3Exception) e).statusCode()).isEqualTo(412);
         assertThat(s3.getObjectAsBytes(b -> b.bucket("cond").key("k1")).asUtf8String()).isEqualTo("one");
+    }
+
+    /** Eight PUTs racing with the same If-Match: the server lets exactly one through, every round. */
+    @Test
+    void racingIfMatchPutsHaveExactlyOneWinner() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 30; round++) {
+                String key = "race" + round;
+                String etag = s3.putObject(b -> b.bucket("cond").key(key), RequestBody.fromString("base")).eTag();
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(8);
+                java.util.concurrent.atomic.AtomicInteger wins = new java.util.concurrent.atomic.AtomicInteger();
+                java.util.List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    String v = "v" + t;
+                    fs.add(pool.submit(() -> {
+                        start.await();
+                        try {
+                            s3.putObject(b -> b.bucket("cond").key(key).ifMatch(etag), RequestBody.fromString(v));
+                            wins.incrementAndGet();
+                        } catch (S3Exception e) {
+                            assertThat(e.statusCode()).isIn(409, 412);
+                        }
+                        return null;
+                    }));
+                }
+                for (var f : fs) {
+                    f.get();
+                }
+                assertThat(wins.get()).as("winners in round %d", round).isEqualTo(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.Map;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 
 /**
@@ -16,9 +17,15 @@ final class S3ProxyServer implements AutoCloseable {
     static final String SECRET_KEY = "coffer-test-secret-do-not-log";
 
     private final S3Proxy proxy;
-    private final TransientNio2BlobStore blobs = new TransientNio2BlobStore();
+    private final BlobStore blobs;
 
     S3ProxyServer() throws Exception {
+        this(new TransientNio2BlobStore());
+    }
+
+    /** On another S3Proxy backend, e.g. its filesystem one, whose files a test can damage. */
+    S3ProxyServer(BlobStore backend) throws Exception {
+        blobs = backend;
         proxy = S3Proxy.builder()
                 .blobStore(new PerKeyAtomicBlobStore(blobs))
                 .endpoint(URI.create("http://127.0.0.1:0"))
