@@ -9,6 +9,7 @@ import io.coffer.store.testkit.DataStoreContract;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 
@@ -54,9 +55,25 @@ class S3ContractTest {
 
     @Nested
     class Crash extends CrashContract {
+        String location;
+
         @Override
         protected String storeLocation() {
-            return freshLocation();
+            location = freshLocation();
+            return location;
+        }
+
+        /** How much the killed publishers got done, for the record (the kit checks it is positive). */
+        @AfterEach
+        void report() throws Exception {
+            try (DataStore store = Stores.open(location, server.config())) {
+                long revisions = 0;
+                for (var id : store.list()) {
+                    revisions += store.revisions(id).size();
+                }
+                System.out.println("kill -9 test: " + store.list().size() + " datasets, " + revisions
+                        + " revisions published");
+            }
         }
 
         @Override
