@@ -90,11 +90,25 @@ public final class S3BlobStore implements BlobStore {
 
     /**
      * Lists one key under the prefix, so a wrong bucket, endpoint or credentials fail when the store is
-     * opened (as {@code coffer serve} starts) rather than at the first request, and the first publish does
-     * not pay for connecting and loading the SDK's request pipeline.
+     * opened (as {@code coffer serve} starts) rather than at the first request, and probes write access;
+     * the first publish then does not pay for connecting and loading the SDK's request pipelines.
      */
     void checkReachable() throws IOException {
         list("", 1);
+        // A conditional PUT that cannot succeed (no object has this ETag) writes nothing but tells whether
+        // the credentials may write: S3 checks permission before the precondition.
+        try {
+            s3Once.putObject(b -> b.bucket(settings.bucket()).key(settings.prefix() + ".coffer-write-probe")
+                    .ifMatch("\"coffer-write-probe\"").contentLength(0L).checksumCRC32(crc32(new byte[0], 0)),
+                    RequestBody.empty());
+            LOG.warn("the write probe on {} unexpectedly succeeded", settings.describe());
+        } catch (S3Exception e) {
+            if (e.statusCode() == 403) {
+                LOG.info("{} is read-only for these credentials", settings.describe());
+            }
+        } catch (SdkException e) {
+            LOG.debug("write probe on {} failed: {}", settings.describe(), e.getMessage());
+        }
     }
 
     private static S3ClientBuilder builder(S3Settings s, SdkHttpClient http) {
