@@ -77,7 +77,9 @@ public final class CofferServer implements AutoCloseable {
             }
             new DatasetRoutes(store, access).register(config.routes);
             new FileRoutes(store, access).register(config.routes);
-            new io.coffer.server.web.WebRoutes(store, access).register(config.routes);
+            new io.coffer.server.web.WebRoutes(store, access,
+                    security == null ? ServerSecurity.DEFAULT_MAX_UPLOAD_BYTES : security.maxUploadBytes())
+                    .register(config.routes);
             new BabbageRoutes(store, access).register(config);
         });
     }

@@ -38,10 +38,12 @@ public final class WebRoutes {
 
     private final DataStore store;
     private final io.coffer.server.http.ReadAccess access;
+    private final long maxUploadBytes;
 
-    public WebRoutes(DataStore store, io.coffer.server.http.ReadAccess access) {
+    public WebRoutes(DataStore store, io.coffer.server.http.ReadAccess access, long maxUploadBytes) {
         this.store = store;
         this.access = access;
+        this.maxUploadBytes = maxUploadBytes;
     }
 
     public void register(RoutesConfig routes) {
@@ -49,6 +51,7 @@ public final class WebRoutes {
         routes.get("/d/{owner}/{name}", this::dataset);
         routes.get("/embed/{owner}/{name}/{view}", this::embed);
         routes.get("/static/<path>", this::asset);
+        routes.get("/publish", this::wizard);
     }
 
     // ---------------------------------------------------------------- front page
@@ -306,6 +309,10 @@ public final class WebRoutes {
     }
 
     private static void page(Context ctx, String title, Html body, boolean embed) {
+        page(ctx, title, body, embed, null);
+    }
+
+    private static void page(Context ctx, String title, Html body, boolean embed, String script) {
         ctx.header("Content-Security-Policy", embed ? EMBED_CSP : PAGE_CSP);
         ctx.header("Cache-Control", "no-cache");
         Html h = new Html();
@@ -314,11 +321,12 @@ public final class WebRoutes {
                 .el("title", title)
                 .raw("<link rel=\"stylesheet\" href=\"/static/style.css\">")
                 .raw("<script defer src=\"/static/vendor/echarts.min.js\"></script>")
-                .raw("<script type=\"module\" src=\"/static/app.js\"></script>")
+                .raw("<script type=\"module\" src=\"" + (script == null ? "/static/app.js" : script) + "\"></script>")
                 .raw("</head><body class=\"").raw(embed ? "embed" : "page").raw("\">");
         if (!embed) {
             h.raw("<header class=\"top\"><a class=\"brand\" href=\"/\">Coffer</a>")
-                    .raw("<span class=\"tagline\">open public-spending data</span></header><main>");
+                    .raw("<span class=\"tagline\">open public-spending data</span>")
+                    .raw("<a class=\"publish-link\" href=\"/publish\">Publish data</a></header><main>");
         }
         h.raw(body.toString());
         if (!embed) {
@@ -329,6 +337,93 @@ public final class WebRoutes {
         ctx.contentType("text/html; charset=utf-8");
         ctx.result(h.toString());
     }
+
+    // ---------------------------------------------------------------- upload wizard
+
+    private void wizard(Context ctx) {
+        Html h = new Html();
+        h.el("h1", "Publish spending data");
+        h.open("p", "class", "note").text("Three steps: add a CSV file, say what its columns are, describe it. ")
+                .text("Coffer detects the encoding, delimiter, number and date formats, and suggests the rest.")
+                .close("p");
+        h.open("section", "id", "signin", "class", "card", "hidden", "");
+        h.el("h2", "Sign in to publish");
+        h.open("form", "id", "signin-form");
+        h.open("label", "for", "user").text("User ").close("label").open("input", "id", "user", "autocomplete", "username");
+        h.open("label", "for", "password").text(" Password ").close("label")
+                .open("input", "id", "password", "type", "password", "autocomplete", "current-password");
+        h.el("button", "Sign in", "type", "submit", "id", "signin-button");
+        h.close("form");
+        h.open("p", "class", "status", "id", "signin-status", "aria-live", "polite").close("p");
+        h.close("section");
+        h.open("ol", "class", "steps", "id", "steps");
+        h.el("li", "1 · Add file", "id", "tab1", "class", "current");
+        h.el("li", "2 · Map columns", "id", "tab2");
+        h.el("li", "3 · Describe and publish", "id", "tab3");
+        h.close("ol");
+        h.open("section", "id", "step1", "class", "card", "hidden", "", "data-max-bytes", Long.toString(maxUploadBytes));
+        h.el("h2", "1 · Add your file");
+        h.open("p").text("A CSV file of spending or budget lines, up to " + (maxUploadBytes >> 20) + " MB.").close("p");
+        h.open("input", "id", "file", "type", "file", "accept", ".csv,text/csv,text/plain");
+        h.el("button", "Upload", "id", "upload", "type", "button");
+        h.open("progress", "id", "progress", "max", "100", "value", "0").close("progress");
+        h.open("p", "class", "status", "id", "upload-status", "aria-live", "polite").close("p");
+        h.close("section");
+        h.open("section", "id", "step2", "class", "card", "hidden", "");
+        h.el("h2", "2 · What are the columns?");
+        h.open("p", "id", "detected", "class", "note").close("p");
+        h.open("p", "id", "reused", "class", "notice", "hidden", "").close("p");
+        h.open("p").text("Each column's role: an amount (").el("code", "value").text("), a date, a classification code or ")
+                .text("label, a recipient… Leave empty to keep a column out of the charts.").close("p");
+        h.open("table", "id", "columns", "class", "columns").close("table");
+        h.open("datalist", "id", "column-types");
+        for (String t : COLUMN_TYPES) {
+            h.open("option", "value", t).close("option");
+        }
+        h.close("datalist");
+        h.el("button", "Next", "id", "to-step3", "type", "button");
+        h.close("section");
+        h.open("section", "id", "step3", "class", "card", "hidden", "");
+        h.el("h2", "3 · Describe it");
+        h.open("div", "class", "form-grid");
+        field(h, "title", "Title", "text");
+        field(h, "owner", "Owner (your name or an organization)", "text");
+        field(h, "name", "Dataset name (a-z, 0-9, - and _)", "text");
+        h.open("label", "for", "license").text("License").close("label");
+        h.open("select", "id", "license");
+        for (String l : List.of("CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "ODC-BY-1.0", "ODbL-1.0", "PDDL-1.0", "OGL-UK-3.0", "other")) {
+            h.el("option", l, "value", l);
+        }
+        h.close("select");
+        field(h, "currency", "Currency (e.g. EUR)", "text");
+        field(h, "period-start", "Fiscal period start", "date");
+        field(h, "period-end", "Fiscal period end", "date");
+        h.open("label", "for", "private").text("Private (members of the owner only)").close("label");
+        h.open("input", "id", "private", "type", "checkbox");
+        h.close("div");
+        h.el("button", "Publish", "id", "publish", "type", "button");
+        h.open("p", "class", "status", "id", "publish-status", "aria-live", "polite").close("p");
+        h.open("ul", "id", "report", "class", "report").close("ul");
+        h.close("section");
+        page(ctx, "Publish data — Coffer", h, false, "/static/wizard.js");
+    }
+
+    private static void field(Html h, String id, String label, String type) {
+        h.open("label", "for", id).text(label).close("label");
+        h.open("input", "id", id, "type", type, "list", null);
+    }
+
+    /** Common os-types column types, offered as suggestions (any os-types value can be typed). */
+    static final List<String> COLUMN_TYPES = List.of("value", "date:generic", "date:fiscal-year",
+            "administrative-classification:generic:level1:code", "administrative-classification:generic:level1:label",
+            "administrative-classification:generic:level2:code", "administrative-classification:generic:level2:label",
+            "functional-classification:generic:level1:code", "functional-classification:generic:level1:label",
+            "functional-classification:generic:level2:code", "functional-classification:generic:level2:label",
+            "economic-classification:generic:level1:code", "economic-classification:generic:level1:label",
+            "economic-classification:generic:level2:code", "economic-classification:generic:level2:label",
+            "activity:generic:program:code", "activity:generic:program:label", "activity:generic:project:code",
+            "recipient:generic:name", "recipient:generic:id", "payer:generic:name", "geo-source:generic:title",
+            "budget-line-id", "");
 
     // ---------------------------------------------------------------- static assets
 
