@@ -15,6 +15,7 @@ public enum ErrorCode {
     FORBIDDEN("forbidden", 403),
     NOT_FOUND("not-found", 404),
     METHOD_NOT_ALLOWED("method-not-allowed", 405),
+    REQUEST_TIMEOUT("request-timeout", 408),
     CONFLICT("conflict", 409),
     PAYLOAD_TOO_LARGE("payload-too-large", 413),
     RANGE_NOT_SATISFIABLE("range-not-satisfiable", 416),

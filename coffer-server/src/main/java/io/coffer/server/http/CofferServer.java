@@ -18,6 +18,12 @@ import org.slf4j.MDC;
 public final class CofferServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CofferServer.class);
 
+    /** A connection with no bytes moving for this long is closed (headers included). */
+    public static final java.time.Duration IDLE_TIMEOUT = java.time.Duration.ofSeconds(
+            Long.getLong("coffer.http.idleTimeoutSeconds", 30));
+    /** Request bodies must arrive at least this fast (bytes per second, averaged over the request). */
+    public static final long MIN_REQUEST_BYTES_PER_SECOND = Long.getLong("coffer.http.minRequestBytesPerSecond", 1024);
+
     /** Bound on request bodies Javalin will buffer; uploads that stream set their own limits. */
     public static final long MAX_REQUEST_BYTES = 1024 * 1024;
 
@@ -43,6 +49,12 @@ public final class CofferServer implements AutoCloseable {
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+            // Slow clients (slow-loris) are cut off: a connection idle for IDLE_TIMEOUT is closed, and a request
+            // body arriving slower than MIN_REQUEST_BYTES_PER_SECOND fails with 408.
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                http.setMinRequestDataRate(MIN_REQUEST_BYTES_PER_SECOND);
+            });
             config.routes.before(ctx -> {
                 String requestId = UUID.randomUUID().toString().substring(0, 8);
                 MDC.put("requestId", requestId);
@@ -54,6 +66,7 @@ public final class CofferServer implements AutoCloseable {
             config.routes.after(ctx -> MDC.remove("requestId"));
             config.routes.exception(CofferException.class, Problems::handle);
             config.routes.exception(HttpResponseException.class, Problems::handle);
+            config.routes.exception(org.eclipse.jetty.http.BadMessageException.class, Problems::handle);
             config.routes.exception(Exception.class, Problems::handle);
             config.routes.get("/health", ctx -> {
                 ObjectNode o = Json.object();
@@ -81,11 +94,18 @@ public final class CofferServer implements AutoCloseable {
                     security == null ? ServerSecurity.DEFAULT_MAX_UPLOAD_BYTES : security.maxUploadBytes())
                     .register(config.routes);
             new BabbageRoutes(store, access).register(config);
+            new ValidateRoutes(security == null ? ServerSecurity.DEFAULT_MAX_UPLOAD_BYTES : security.maxUploadBytes(),
+                    java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "coffer-validate")).register(config.routes);
         });
     }
 
     public CofferServer start() {
         app.start();
+        for (var c : app.jettyServer().server().getConnectors()) {
+            if (c instanceof org.eclipse.jetty.server.ServerConnector sc) {
+                sc.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+            }
+        }
         LOG.info("Coffer serving {} on http://{}:{}/", store.blobs().describe(),
                 app.jettyServer().server().getURI().getHost(), app.port());
         return this;

@@ -76,7 +76,28 @@ public final class Problems {
         write(ctx, status, body(status, c.code(), title(c), detail, List.of(), ctx.path()));
     }
 
+    /** Jetty's own refusals while a body is read (too slow: 408, malformed: 400). */
+    public static void handle(org.eclipse.jetty.http.BadMessageException e, Context ctx) {
+        int status = e.getCode() >= 400 && e.getCode() < 500 ? e.getCode() : 400;
+        ErrorCode c = status == 408 ? ErrorCode.REQUEST_TIMEOUT : status == 413 ? ErrorCode.PAYLOAD_TOO_LARGE
+                : ErrorCode.BAD_REQUEST;
+        write(ctx, status, body(status, c.code(), title(c), e.getReason() == null ? "malformed request" : e.getReason(),
+                List.of(), ctx.path()));
+    }
+
     public static void handle(Exception e, Context ctx) {
+        if (e instanceof java.io.EOFException || e instanceof org.eclipse.jetty.io.EofException
+                || e.getCause() instanceof java.io.EOFException) {
+            // The client went away or cut its body short: nothing to answer to, nothing to alarm anyone about.
+            LOG.debug("{} {}: request body ended early", ctx.method(), ctx.path());
+            write(ctx, 400, body(400, ErrorCode.BAD_REQUEST.code(), "Bad request", "the request body ended early",
+                    List.of(), ctx.path()));
+            return;
+        }
+        if (e.getCause() instanceof org.eclipse.jetty.http.BadMessageException bad) {
+            handle(bad, ctx);
+            return;
+        }
         LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
         write(ctx, 500, body(500, ErrorCode.INTERNAL.code(), "Internal error",
                 "the server could not complete the request; the error was logged", List.of(), ctx.path()));

@@ -47,6 +47,26 @@ final class Uploads {
     }
 
     static DatasetService.StagedPackage stageZip(InputStream body, long maxBytes, Path tmpRoot) throws IOException {
+        Unzipped u = unzip(body, maxBytes, tmpRoot);
+        PackageSource source = PackageSource.directory(u.root());
+        return new DatasetService.StagedPackage() {
+            @Override
+            public PackageSource source() {
+                return source;
+            }
+
+            @Override
+            public void close() {
+                deleteTree(u.dir());
+            }
+        };
+    }
+
+    /** An unpacked upload: the temporary folder (to delete) and the package root inside it. */
+    record Unzipped(Path dir, Path root) {
+    }
+
+    static Unzipped unzip(InputStream body, long maxBytes, Path tmpRoot) throws IOException {
         Files.createDirectories(tmpRoot);
         Path dir = Files.createTempDirectory(tmpRoot, "upload-");
         try {
@@ -86,19 +106,7 @@ final class Uploads {
             if (entries == 0) {
                 throw CofferException.badRequest("the body is not a zip, or an empty one");
             }
-            Path root = packageRoot(dir);
-            PackageSource source = PackageSource.directory(root);
-            return new DatasetService.StagedPackage() {
-                @Override
-                public PackageSource source() {
-                    return source;
-                }
-
-                @Override
-                public void close() {
-                    deleteTree(dir);
-                }
-            };
+            return new Unzipped(dir, packageRoot(dir));
         } catch (IOException | RuntimeException e) {
             deleteTree(dir);
             throw e;
