@@ -205,48 +205,49 @@ final class WizardRoutes {
             mappingJson.put("currency", currency);
         }
         Mapping mapping = Mapping.fromJson(mappingJson);
-        Path pkgDir = dir.resolve("package");
-        Uploads.deleteTree(pkgDir);
-        InitResult r = Loader.init(dir.resolve("source.csv"), pkgDir, Optional.of(mapping), ValidationOptions.DEFAULT,
-                ProgressListener.NONE);
-        if (!r.ok()) {
-            ObjectNode problem = Problems.body(422, ErrorCode.INVALID_DATA.code(), "Invalid data",
-                    "the file does not fit the choices made; nothing was published", r.report().toText(), ctx.path());
-            problem.set("report", r.report().toJson());
-            ctx.status(422);
-            ctx.contentType(Problems.CONTENT_TYPE);
-            ctx.result(Json.write(problem));
-            return;
-        }
-        DataPackage pkg = r.descriptor();
         String license = body.path("license").asText("");
-        if (!license.isEmpty()) {
-            if (!LICENSES.contains(license)) {
-                throw CofferException.badRequest("unknown license '" + license + "'");
-            }
-            pkg = pkg.withExtra("licenses", Json.array().add(Json.object().put("name", license)));
+        if (!license.isEmpty() && !LICENSES.contains(license)) {
+            throw CofferException.badRequest("unknown license '" + license + "'");
         }
         JsonNode period = body.path("fiscalPeriod");
-        if (period.hasNonNull("start") && period.path("start").asText().matches("\\d{4}-\\d{2}-\\d{2}")) {
-            ObjectNode fp = Json.object().put("start", period.path("start").asText());
-            if (period.path("end").asText("").matches("\\d{4}-\\d{2}-\\d{2}")) {
-                fp.put("end", period.path("end").asText());
-            }
-            pkg = pkg.withExtra("fiscalPeriod", fp);
-        }
-        Files.write(pkgDir.resolve("datapackage.json"), pkg.toBytes());
+        Path pkgDir = dir.resolve("package");
         Visibility visibility = "private".equals(body.path("visibility").asText()) ? Visibility.PRIVATE : null;
-        Revision rev = datasets.publish(p, id, visibility, () -> new DatasetService.StagedPackage() {
-            @Override
-            public PackageSource source() {
-                return PackageSource.directory(pkgDir);
+        InitResult[] built = new InitResult[1];
+        // The service authorizes first; only then is the package built and checked (inside the stager).
+        Revision rev = datasets.publish(p, id, visibility, () -> {
+            Uploads.deleteTree(pkgDir);
+            InitResult r = Loader.init(dir.resolve("source.csv"), pkgDir, Optional.of(mapping), ValidationOptions.DEFAULT,
+                    ProgressListener.NONE);
+            if (!r.ok()) {
+                throw new CofferException(ErrorCode.INVALID_DATA,
+                        "the file does not fit the choices made; nothing was published", r.report().toText());
             }
+            built[0] = r;
+            DataPackage pkg = r.descriptor();
+            if (!license.isEmpty()) {
+                pkg = pkg.withExtra("licenses", Json.array().add(Json.object().put("name", license)));
+            }
+            if (period.path("start").asText("").matches("\\d{4}-\\d{2}-\\d{2}")) {
+                ObjectNode fp = Json.object().put("start", period.path("start").asText());
+                if (period.path("end").asText("").matches("\\d{4}-\\d{2}-\\d{2}")) {
+                    fp.put("end", period.path("end").asText());
+                }
+                pkg = pkg.withExtra("fiscalPeriod", fp);
+            }
+            Files.write(pkgDir.resolve("datapackage.json"), pkg.toBytes());
+            return new DatasetService.StagedPackage() {
+                @Override
+                public PackageSource source() {
+                    return PackageSource.directory(pkgDir);
+                }
 
-            @Override
-            public void close() {
-                // the whole upload folder goes once the publish is done
-            }
+                @Override
+                public void close() {
+                    // the whole upload folder goes once the publish is done
+                }
+            };
         });
+        InitResult r = built[0];
         Uploads.deleteTree(dir);
         ObjectNode o = Json.object();
         o.put("id", id.toString());

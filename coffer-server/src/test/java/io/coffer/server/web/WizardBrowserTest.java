@@ -186,5 +186,59 @@ class WizardBrowserTest {
             }
         }
         assertThat(total).isEqualByComparingTo(fileTotal);
+
+        // Next year's file: a re-upload is recognised and the saved column choices come back.
+        browser.get(url("/publish"));
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("step1")));
+        browser.findElement(By.id("file")).sendKeys(csv.toString());
+        browser.findElement(By.id("upload")).click();
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("reused")));
+        assertThat(browser.findElement(By.id("reused")).getText()).contains("ana/madrid-gastos");
+        assertThat(browser.findElement(By.cssSelector("input.column-type[data-column='SECCION']")).getAttribute("value"))
+                .isEqualTo("administrative-classification:generic:level2:code");
+        assertThat(browser.findElement(By.id("name")).getAttribute("value")).isEqualTo("madrid-gastos");
+        Browser.screenshot(browser, "wizard-6-reupload-reuses-mapping");
+    }
+
+    @Test
+    void invalidChoicesGetAReportInPlainWordsAndPublishNothing() throws Exception {
+        browser.get(url("/publish"));
+        waitFor().until(d -> d.findElement(By.id("signin")).isDisplayed() || d.findElement(By.id("step1")).isDisplayed());
+        if (browser.findElement(By.id("signin")).isDisplayed()) {
+            browser.findElement(By.id("user")).sendKeys("ana");
+            browser.findElement(By.id("password")).sendKeys(PASSWORD);
+            browser.findElement(By.id("signin-button")).click();
+        }
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("step1")));
+        // Row 3 has a cell too many: the file cannot become a valid package as it is.
+        Path broken = tmp.resolve("ministry-2024.csv");
+        java.nio.file.Files.writeString(broken, "ministry,programme,amount\nHealth,Hospitals,100.50\n"
+                + "Education,Schools,200.25,oops\nDefence,Navy,300\n");
+        browser.findElement(By.id("file")).sendKeys(broken.toString());
+        browser.findElement(By.id("upload")).click();
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("step2")));
+        role("amount", "value");
+        browser.findElement(By.id("to-step3")).click();
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("step3")));
+        browser.findElement(By.id("publish")).click();
+        waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.id("publish-status"), "Not published"));
+        Browser.screenshot(browser, "wizard-7-report");
+        List<WebElement> report = browser.findElements(By.cssSelector("#report li"));
+        assertThat(report).isNotEmpty();
+        assertThat(report.stream().map(WebElement::getText).toList()).anyMatch(l -> l.contains("row 3")
+                && l.contains("extra"));
+        assertThat(browser.getCurrentUrl()).endsWith("/publish");
+        assertThat(store.exists(io.coffer.model.DatasetId.of("ana", "ministry-2024"))).isFalse();
+
+        // And somebody else's namespace is refused by the authorizer before anything is stored.
+        WebElement owner = browser.findElement(By.id("owner"));
+        owner.clear();
+        owner.sendKeys("somebody-else");
+        browser.findElement(By.id("publish")).click();
+        waitFor().until(d -> {
+            String t = d.findElement(By.id("publish-status")).getText();
+            return t.startsWith("Not published") && !t.contains("does not fit");
+        });
+        assertThat(store.exists(io.coffer.model.DatasetId.of("somebody-else", "ministry-2024"))).isFalse();
     }
 }

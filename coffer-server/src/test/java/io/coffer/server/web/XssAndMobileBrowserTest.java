@@ -138,7 +138,7 @@ class XssAndMobileBrowserTest {
     void pagesStayUsableAt375PixelsWide() throws Exception {
         ChromeDriver phone = Browser.start(375, 812);
         try {
-            for (String p : List.of("/", "/d/madrid/gastos")) {
+            for (String p : List.of("/", "/publish", "/d/madrid/gastos")) {
                 phone.get(url(p));
                 if (p.startsWith("/d/")) {
                     new WebDriverWait(phone, Duration.ofSeconds(30)).until(
