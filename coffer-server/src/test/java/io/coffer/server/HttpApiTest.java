@@ -183,4 +183,13 @@ class HttpApiTest {
                 .contains("coffer_api_usage_total{dataset=\"ukgov/cra\",route=\"/datasets/{owner}/{name}/<path>\"}")
                 .contains("jvm_memory_used_bytes");
     }
+
+    @Test
+    void theOpenApiDocumentIsServedAndDescribesTheRoutes() throws Exception {
+        JsonNode doc = json(get("/api/openapi.json"));
+        assertThat(doc.path("openapi").asText()).startsWith("3.");
+        assertThat(doc.path("paths").has("/api/datasets")).isTrue();
+        assertThat(doc.path("paths").has("/api/datasets/{owner}/{name}/revisions")).isTrue();
+        assertThat(doc.path("components").path("schemas").has("Problem")).isTrue();
+    }
 }

@@ -27,6 +27,26 @@ public final class CofferServer implements AutoCloseable {
     /** Bound on request bodies Javalin will buffer; uploads that stream set their own limits. */
     public static final long MAX_REQUEST_BYTES = 1024 * 1024;
 
+    /** docs/openapi.yaml, bundled at build time, served as JSON. */
+    private static final java.util.function.Supplier<ObjectNode> OPENAPI = new java.util.function.Supplier<>() {
+        private volatile ObjectNode doc;
+
+        @Override
+        public ObjectNode get() {
+            if (doc == null) {
+                try (var in = CofferServer.class.getResourceAsStream("/io/coffer/server/openapi.yaml")) {
+                    if (in == null) {
+                        throw new CofferException(io.coffer.model.ErrorCode.INTERNAL, "openapi.yaml is not bundled");
+                    }
+                    doc = (ObjectNode) new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(in);
+                } catch (java.io.IOException e) {
+                    throw new CofferException(io.coffer.model.ErrorCode.INTERNAL, "cannot read openapi.yaml", e);
+                }
+            }
+            return doc;
+        }
+    };
+
     private final Javalin app;
     private final DataStore store;
     private final Observability observability;
@@ -73,6 +93,10 @@ public final class CofferServer implements AutoCloseable {
                 o.put("status", "ok");
                 o.put("store", store.blobs().describe());
                 DatasetRoutes.json(ctx, o);
+            });
+            config.routes.get("/api/openapi.json", ctx -> {
+                ctx.header("Access-Control-Allow-Origin", "*");
+                DatasetRoutes.json(ctx, OPENAPI.get());
             });
             config.routes.get("/api", ctx -> {
                 ObjectNode o = Json.object();
