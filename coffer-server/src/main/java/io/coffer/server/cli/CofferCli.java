@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {InitCommand.class, ValidateCommand.class, PublishCommand.class, ListCommand.class,
                 ShowCommand.class, PullCommand.class, DeleteCommand.class, ServeCommand.class, RegistryCommand.class,
                 ImportCommand.class, MirrorCommand.class, AggregateCommand.class, UserCommand.class, OrgCommand.class,
-                TokenCommand.class, CommandLine.HelpCommand.class})
+                TokenCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class CofferCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -30,8 +30,30 @@ public final class CofferCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    public static CommandLine commandLine() {
+    @CommandLine.Option(names = "--config", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
+            description = "Configuration file (default ./coffer.yaml when present). Env: COFFER_CONFIG.")
+    String config;
+
+    private static volatile ConfigDefaults defaults = ConfigDefaults.load(null, System.getenv());
+
+    static ConfigDefaults defaults() {
+        return defaults;
+    }
+
+    /** The command line with configuration from {@code coffer.yaml} and {@code COFFER_*} applied (strictly). */
+    public static CommandLine commandLine(String... args) {
+        String explicit = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                explicit = args[i + 1];
+            } else if (args[i].startsWith("--config=")) {
+                explicit = args[i].substring("--config=".length());
+            }
+        }
+        defaults = ConfigDefaults.load(explicit, System.getenv());
         CommandLine cl = new CommandLine(new CofferCli());
+        defaults.checkKnown(cl.getCommandSpec());
+        cl.setDefaultValueProvider(defaults);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (e instanceof CofferException ce) {
@@ -52,7 +74,15 @@ public final class CofferCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        int code = commandLine().execute(args);
+        CommandLine cl;
+        try {
+            cl = commandLine(args);
+        } catch (CofferException e) {
+            System.err.println("coffer: " + e.getMessage());
+            System.exit(USAGE);
+            return;
+        }
+        int code = cl.execute(args);
         if (code != 0 || !ServeCommand.serving()) {
             System.exit(code);
         }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /** {@code --database}: the metadata database (accounts, tokens), next to the store unless named. */
 final class MetaOption {
-    @Option(names = "--database", paramLabel = "JDBC_URL", defaultValue = "${env:COFFER_DATABASE_URL}",
+    @Option(names = {"--database", "--database-url"}, paramLabel = "JDBC_URL", defaultValue = "${env:COFFER_DATABASE_URL}",
             description = "Metadata database: jdbc:postgresql://host/db for several nodes; default an embedded H2 "
                     + "file under the store's directory. Env: COFFER_DATABASE_URL (credentials: "
                     + "COFFER_DATABASE_USER, COFFER_DATABASE_PASSWORD).")

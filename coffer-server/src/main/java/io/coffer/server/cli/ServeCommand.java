@@ -37,12 +37,21 @@ final class ServeCommand implements Callable<Integer> {
             description = "Mark session cookies Secure even on plain HTTP (behind a TLS proxy). Env: COFFER_SECURE_COOKIES.")
     boolean secureCookies;
 
+    @Option(names = "--roles", split = ",", defaultValue = "api,worker",
+            description = "What this node does: api (HTTP), worker (mirrors and background work); default both. "
+                    + "Env: COFFER_ROLES.")
+    java.util.Set<String> roles;
+
     static boolean serving() {
         return serving;
     }
 
     @Override
     public Integer call() {
+        if (roles.isEmpty() || !java.util.Set.of("api", "worker").containsAll(roles)) {
+            throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.CONFIGURATION,
+                    "--roles takes api, worker or both, not " + roles);
+        }
         DataStore ds = StoreOption.of(spec).open();
         // An empty store serves an empty, valid registry from the first request on.
         ds.registry().rebuild();
@@ -51,18 +60,35 @@ final class ServeCommand implements Callable<Integer> {
                 new io.coffer.meta.auth.Security(db, ds), maxUploadBytes,
                 java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "coffer-uploads"), secureCookies,
                 Oidc.fromEnvironment(db));
-        CofferServer server = new CofferServer(ds, security, host, port).start();
-        // Registered mirrors are checked while the server runs (every minute for due ones).
+        CofferServer server = roles.contains("api") ? new CofferServer(ds, security, host, port).start() : null;
+        // Registered mirrors are checked by worker nodes (every minute for due ones).
         Mirrors mirrors = new Mirrors(ds, new SafeFetcher(SafeFetcher.Policy.DEFAULT));
-        mirrors.start(Duration.ofMinutes(1));
+        if (roles.contains("worker")) {
+            mirrors.start(Duration.ofMinutes(1));
+        }
         serving = true;
-        spec.commandLine().getOut().printf("Coffer is serving %s at http://%s:%d/ (Ctrl-C to stop)%n",
-                ds.blobs().describe(), host, server.port());
+        if (server != null) {
+            spec.commandLine().getOut().printf("Coffer is serving %s at http://%s:%d/ (Ctrl-C to stop)%n",
+                    ds.blobs().describe(), host, server.port());
+        } else {
+            spec.commandLine().getOut().printf("Coffer worker on %s (Ctrl-C to stop)%n", ds.blobs().describe());
+            // No HTTP threads to keep the JVM alive: a worker-only node waits here.
+            Thread keeper = new Thread(() -> {
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "coffer-worker-keepalive");
+            keeper.start();
+        }
         spec.commandLine().getOut().flush();
-        // Jetty's threads keep the JVM alive; Ctrl-C / SIGTERM stop the server cleanly.
+        // Ctrl-C / SIGTERM stop everything cleanly.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             mirrors.close();
-            server.close();
+            if (server != null) {
+                server.close();
+            }
             db.close();
         }, "coffer-shutdown"));
         return 0;

@@ -8,10 +8,10 @@ import picocli.CommandLine.Option;
 
 /** {@code --store}, shared by every command that touches a store. */
 public final class StoreOption {
-    @Option(names = "--store", paramLabel = "LOCATION", scope = picocli.CommandLine.ScopeType.INHERIT,
+    @Option(names = {"--store", "--store-url"}, paramLabel = "LOCATION", scope = picocli.CommandLine.ScopeType.INHERIT,
             defaultValue = "${env:COFFER_STORE:-./coffer-data}",
             description = "Store location: a directory (default ./coffer-data), file:///..., memory:NAME, "
-                    + "or another backend's URL. Env: COFFER_STORE.")
+                    + "or another backend's URL. Env: COFFER_STORE_URL (or COFFER_STORE).")
     String location;
 
     /** Backend settings from {@code COFFER_STORE_*} variables, e.g. COFFER_STORE_ENDPOINT -> endpoint. */
