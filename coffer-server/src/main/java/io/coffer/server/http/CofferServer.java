@@ -94,6 +94,24 @@ public final class CofferServer implements AutoCloseable {
                 o.put("store", store.blobs().describe());
                 DatasetRoutes.json(ctx, o);
             });
+            if (security != null) {
+                // API usage per endpoint, dataset and token (OSEP-01), for administrators.
+                config.routes.get("/admin/usage", ctx -> {
+                    security.security().authorizer().requireAdmin(Authn.principal(ctx));
+                    io.coffer.server.web.Html h = new io.coffer.server.web.Html();
+                    h.raw("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>API usage</title>")
+                            .raw("<link rel=\"stylesheet\" href=\"/static/style.css\"></head><body class=\"page\"><main>")
+                            .el("h1", "API usage since start").raw("<table class=\"columns\"><thead><tr><th>what</th>")
+                            .raw("<th>requests</th></tr></thead><tbody>");
+                    for (var row : observability.usage()) {
+                        h.open("tr").el("td", row.getKey()).el("td", String.valueOf(row.getValue().longValue())).close("tr");
+                    }
+                    h.raw("</tbody></table><p>Also as Prometheus metrics at <a href=\"/metrics\">/metrics</a>.</p></main></body></html>");
+                    ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'self'; frame-ancestors 'none'");
+                    ctx.contentType("text/html; charset=utf-8");
+                    ctx.result(h.toString());
+                });
+            }
             config.routes.get("/api/openapi.json", ctx -> {
                 ctx.header("Access-Control-Allow-Origin", "*");
                 DatasetRoutes.json(ctx, OPENAPI.get());

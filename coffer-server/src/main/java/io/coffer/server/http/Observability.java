@@ -40,6 +40,23 @@ public final class Observability {
         return registry;
     }
 
+    /** Usage counters as rows (name, tags, count), busiest first, for the admin page. */
+    public java.util.List<java.util.Map.Entry<String, Double>> usage() {
+        java.util.List<java.util.Map.Entry<String, Double>> rows = new java.util.ArrayList<>();
+        registry.getMeters().forEach(m -> {
+            if (m instanceof io.micrometer.core.instrument.Counter c && m.getId().getName().startsWith("coffer.api.usage")) {
+                StringBuilder label = new StringBuilder(m.getId().getName().endsWith("token") ? "token " : "dataset ");
+                m.getId().getTags().forEach(t -> label.append(t.getKey()).append('=').append(t.getValue()).append(' '));
+                rows.add(java.util.Map.entry(label.toString().trim(), c.count()));
+            } else if (m instanceof Timer t && m.getId().getName().equals("coffer.http.requests")) {
+                rows.add(java.util.Map.entry("endpoint " + t.getId().getTag("method") + " " + t.getId().getTag("route")
+                        + " status=" + t.getId().getTag("status"), (double) t.count()));
+            }
+        });
+        rows.sort(java.util.Map.Entry.<String, Double>comparingByValue().reversed());
+        return rows;
+    }
+
     public void register(RoutesConfig routes) {
         routes.before(ctx -> ctx.attribute(START, System.nanoTime()));
         routes.after(this::record);
@@ -95,6 +112,11 @@ public final class Observability {
         if (owner != null && name != null && io.coffer.model.DatasetId.isValidName(owner)
                 && io.coffer.model.DatasetId.isValidName(name) && ctx.statusCode() < 400) {
             registry.counter("coffer.api.usage", "route", route, "dataset", owner + "/" + name).increment();
+        }
+        // Per token (the token id, never its secret): who uses the API, for the admin usage page.
+        var p = Authn.principal(ctx);
+        if (p.token() != null) {
+            registry.counter("coffer.api.usage.token", "token", p.token().tokenId(), "user", p.user()).increment();
         }
     }
 }
