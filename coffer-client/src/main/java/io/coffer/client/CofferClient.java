@@ -1,0 +1,278 @@
+package io.coffer.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.coffer.model.CofferException;
+import io.coffer.model.DatasetId;
+import io.coffer.model.ErrorCode;
+import io.coffer.model.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Typed access to a Coffer server: datasets, revisions, files, the babbage aggregate API, validation and
+ * publishing. Errors come back as {@link CofferException} with the server's stable code. Amounts are
+ * {@link BigDecimal}, never double. Tokens travel only in the Authorization header.
+ */
+public final class CofferClient {
+    private final URI base;
+    private final String token;
+    private final HttpClient http;
+
+    private CofferClient(URI base, String token) {
+        this.base = base.toString().endsWith("/") ? base : URI.create(base + "/");
+        this.token = token;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** An anonymous client (public datasets only). */
+    public static CofferClient of(URI base) {
+        return new CofferClient(base, null);
+    }
+
+    /** A client that sends {@code Authorization: Bearer TOKEN}. */
+    public static CofferClient withToken(URI base, String token) {
+        return new CofferClient(base, token);
+    }
+
+    // ------------------------------------------------------------------ types
+
+    public record DatasetSummary(DatasetId id, String title, long revision, Instant publishedAt, long bytes) {
+        static DatasetSummary of(JsonNode n) {
+            return new DatasetSummary(DatasetId.parse(n.path("id").asText()), n.path("title").asText(),
+                    n.path("revision").asLong(), Instant.parse(n.path("publishedAt").asText()), n.path("bytes").asLong());
+        }
+    }
+
+    public record FileInfo(String path, long bytes, String sha256, String mediatype) {
+    }
+
+    public record Dataset(DatasetSummary summary, long latestRevision, List<FileInfo> files, JsonNode descriptor) {
+    }
+
+    public record RevisionInfo(long revision, Instant publishedAt, long bytes, String manifestSha256) {
+    }
+
+    /** One aggregate cell: the drilldown values by ref, and every aggregate as an exact decimal. */
+    public record Cell(Map<String, String> members, Map<String, BigDecimal> values) {
+    }
+
+    public record Aggregate(long totalCellCount, List<Cell> cells, Map<String, BigDecimal> summary) {
+    }
+
+    public record Published(DatasetId id, long revision, int files, long bytes) {
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    public List<DatasetSummary> datasets() {
+        List<DatasetSummary> out = new ArrayList<>();
+        getJson("api/datasets").path("datasets").forEach(n -> out.add(DatasetSummary.of(n)));
+        return out;
+    }
+
+    /** A dataset at its latest revision ({@code revision} null) or the given one. */
+    public Dataset dataset(DatasetId id, Long revision) {
+        JsonNode n = getJson("api/datasets/" + id.owner() + "/" + id.name() + (revision == null ? "" : "?revision=" + revision));
+        List<FileInfo> files = new ArrayList<>();
+        n.path("files").forEach(f -> files.add(new FileInfo(f.path("path").asText(), f.path("bytes").asLong(),
+                f.path("sha256").asText(), f.path("mediatype").asText())));
+        return new Dataset(DatasetSummary.of(n), n.path("latestRevision").asLong(), files, n.path("descriptor"));
+    }
+
+    public List<RevisionInfo> revisions(DatasetId id) {
+        List<RevisionInfo> out = new ArrayList<>();
+        getJson("api/datasets/" + id.owner() + "/" + id.name() + "/revisions").path("revisions").forEach(r -> out.add(
+                new RevisionInfo(r.path("revision").asLong(), Instant.parse(r.path("publishedAt").asText()),
+                        r.path("bytes").asLong(), r.path("manifestSha256").asText())));
+        return out;
+    }
+
+    /** Streams a file of a revision (latest when null) into {@code out}; returns the bytes copied. */
+    public long download(DatasetId id, Long revision, String path, OutputStream out) {
+        String p = "datasets/" + id.owner() + "/" + id.name() + "/" + (revision == null ? "" : "@" + revision + "/")
+                + encodePath(path);
+        HttpResponse<InputStream> r = send(request(p).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = r.body()) {
+            if (r.statusCode() != 200) {
+                throw problem(r.statusCode(), in.readNBytes(1 << 20));
+            }
+            return in.transferTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * babbage's aggregate: {@code drilldown} refs joined by '|', {@code cut} in babbage syntax (may be null),
+     * {@code order} like {@code amount.sum:desc} (may be null).
+     */
+    public Aggregate aggregate(DatasetId id, Long revision, String drilldown, String cut, String order) {
+        Map<String, String> q = new LinkedHashMap<>();
+        if (drilldown != null) {
+            q.put("drilldown", drilldown);
+        }
+        if (cut != null) {
+            q.put("cut", cut);
+        }
+        if (order != null) {
+            q.put("order", order);
+        }
+        if (revision != null) {
+            q.put("revision", revision.toString());
+        }
+        JsonNode n = getJson("api/3/cubes/" + id.owner() + ":" + id.name() + "/aggregate" + query(q));
+        List<Cell> cells = new ArrayList<>();
+        for (JsonNode c : n.path("cells")) {
+            Map<String, String> members = new LinkedHashMap<>();
+            Map<String, BigDecimal> values = new LinkedHashMap<>();
+            c.properties().forEach(e -> {
+                if (e.getValue().isNumber()) {
+                    values.put(e.getKey(), e.getValue().decimalValue());
+                } else {
+                    members.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText());
+                }
+            });
+            cells.add(new Cell(members, values));
+        }
+        Map<String, BigDecimal> summary = new LinkedHashMap<>();
+        n.path("summary").properties().forEach(e -> summary.put(e.getKey(), e.getValue().decimalValue()));
+        return new Aggregate(n.path("total_cell_count").asLong(), cells, summary);
+    }
+
+    /** Validates a local package directory or CSV on the server; returns the report (nothing is stored). */
+    public JsonNode validate(Path dirOrCsv) {
+        try {
+            boolean dir = Files.isDirectory(dirOrCsv);
+            byte[] body = dir ? zip(dirOrCsv) : Files.readAllBytes(dirOrCsv);
+            HttpRequest req = request("api/validate").header("Content-Type", dir ? "application/zip" : "text/csv")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            return json(send(req, HttpResponse.BodyHandlers.ofByteArray()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Publishes a local package directory as a new revision (needs a token with publish scope). */
+    public Published publish(DatasetId id, Path packageDir) {
+        try {
+            HttpRequest req = request("api/datasets/" + id.owner() + "/" + id.name())
+                    .header("Content-Type", "application/zip")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(zip(packageDir))).build();
+            JsonNode n = json(send(req, HttpResponse.BodyHandlers.ofByteArray()));
+            return new Published(id, n.path("revision").asLong(), n.path("files").asInt(), n.path("bytes").asLong());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(5))
+                .header("Accept", "application/json");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+
+    private JsonNode getJson(String path) {
+        return json(send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray()));
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return http.send(req, handler);
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.STORE_UNAVAILABLE, "cannot reach " + base + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CofferException(ErrorCode.INTERNAL, "interrupted", e);
+        }
+    }
+
+    private static JsonNode json(HttpResponse<byte[]> r) {
+        if (r.statusCode() >= 400) {
+            throw problem(r.statusCode(), r.body());
+        }
+        return Json.parse(r.body(), "response");
+    }
+
+    /** Turns a problem+json answer back into the one error type, with the server's code. */
+    static CofferException problem(int status, byte[] body) {
+        String code = null;
+        String detail = "HTTP " + status;
+        List<String> details = new ArrayList<>();
+        try {
+            JsonNode p = Json.parse(body, "problem");
+            code = p.path("code").asText(null);
+            detail = p.path("detail").asText(detail);
+            p.path("details").forEach(d -> details.add(d.asText()));
+        } catch (CofferException notJson) {
+            // keep the status line
+        }
+        String c = code;
+        ErrorCode ec = Stream.of(ErrorCode.values()).filter(e -> e.code().equals(c)).findFirst()
+                .orElse(status >= 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST);
+        return new CofferException(ec, detail, details);
+    }
+
+    private static String query(Map<String, String> q) {
+        if (q.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("?");
+        q.forEach((k, v) -> b.append(b.length() > 1 ? "&" : "").append(k).append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8).replace("+", "%20")));
+        return b.toString();
+    }
+
+    private static String encodePath(String path) {
+        StringBuilder b = new StringBuilder();
+        for (String s : path.split("/")) {
+            b.append(b.length() > 0 ? "/" : "").append(URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return b.toString();
+    }
+
+    /** The package's files, zipped in memory (bounded: packages sent this way are expected to be small). */
+    private static byte[] zip(Path dir) throws IOException {
+        java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(bos); Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                if (Files.size(f) > 512L << 20) {
+                    throw new CofferException(ErrorCode.PAYLOAD_TOO_LARGE, f + " is too large to send with this client");
+                }
+                z.putNextEntry(new ZipEntry(dir.relativize(f).toString().replace('\\', '/')));
+                Files.copy(f, z);
+                z.closeEntry();
+            }
+        }
+        return bos.toByteArray();
+    }
+
+    public Optional<String> token() {
+        return Optional.ofNullable(token).map(t -> "****");
+    }
+}

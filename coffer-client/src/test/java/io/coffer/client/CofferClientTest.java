@@ -1,0 +1,75 @@
+package io.coffer.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.coffer.meta.MetaDb;
+import io.coffer.meta.Scope;
+import io.coffer.meta.auth.Principal;
+import io.coffer.meta.auth.Security;
+import io.coffer.model.CofferException;
+import io.coffer.model.DatasetId;
+import io.coffer.model.ErrorCode;
+import io.coffer.server.http.CofferServer;
+import io.coffer.server.http.ServerSecurity;
+import io.coffer.store.DataStore;
+import io.coffer.store.memory.InMemoryBlobStore;
+import io.coffer.testing.Corpus;
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The client against the real server on port 0: publish, read, download, aggregate, validate, errors. */
+class CofferClientTest {
+    @Test
+    void roundTripThroughTheRealServer() throws Exception {
+        MetaDb db = MetaDb.inMemory("client-" + System.nanoTime());
+        DataStore store = new DataStore(new InMemoryBlobStore("client-" + System.nanoTime()));
+        Security sec = new Security(db, store);
+        sec.accounts().createUser(Principal.SYSTEM, "pub", "publisher-password-1".toCharArray(), false);
+        sec.accounts().createOrg(Principal.session("pub", false), "ukgov");
+        String token = sec.accounts().createToken(Principal.SYSTEM, "pub", Scope.PUBLISH, "ukgov", null,
+                Instant.now().plus(Duration.ofDays(1)), "client test").secret();
+        try (CofferServer server = new CofferServer(store, new ServerSecurity(sec, 64L << 20,
+                Files.createTempDirectory("client"), false, null), "127.0.0.1", 0).start()) {
+            URI base = URI.create("http://127.0.0.1:" + server.port() + "/");
+            CofferClient publisher = CofferClient.withToken(base, token);
+            CofferClient reader = CofferClient.of(base);
+            DatasetId id = DatasetId.of("ukgov", "cra");
+
+            assertThat(publisher.validate(Corpus.get("ukgov-cra-sample")).path("valid").asBoolean()).isTrue();
+            CofferClient.Published p = publisher.publish(id, Corpus.get("ukgov-cra-sample"));
+            assertThat(p.revision()).isEqualTo(1);
+
+            assertThat(reader.datasets()).extracting(CofferClient.DatasetSummary::id).containsExactly(id);
+            CofferClient.Dataset d = reader.dataset(id, null);
+            assertThat(d.files()).extracting(CofferClient.FileInfo::path).contains("dataset.csv");
+            assertThat(reader.revisions(id)).hasSize(1);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            reader.download(id, 1L, "dataset.csv", out);
+            assertThat(out.toByteArray()).isEqualTo(Files.readAllBytes(Corpus.get("ukgov-cra-sample").resolve("dataset.csv")));
+
+            CofferClient.Aggregate a = reader.aggregate(id, null, "cofog1.name", null, "amount.sum:desc");
+            assertThat(a.summary().get("amount.sum")).isEqualByComparingTo(new BigDecimal("12008553000.04"));
+            assertThat(a.cells()).anySatisfy(c -> {
+                assertThat(c.members().get("cofog1.name")).isEqualTo("01");
+                assertThat(c.values().get("amount.sum")).isEqualByComparingTo("4332373000.04");
+            });
+
+            assertThatThrownBy(() -> reader.dataset(DatasetId.of("nobody", "none"), null))
+                    .isInstanceOf(CofferException.class).extracting(e -> ((CofferException) e).code())
+                    .isEqualTo(ErrorCode.NOT_FOUND);
+            assertThatThrownBy(() -> reader.publish(DatasetId.of("ukgov", "x"), Corpus.get("ukgov-cra-sample")))
+                    .isInstanceOf(CofferException.class).extracting(e -> ((CofferException) e).code())
+                    .isEqualTo(ErrorCode.UNAUTHENTICATED);
+            assertThat(publisher.toString()).doesNotContain(token);
+        } finally {
+            store.close();
+            db.close();
+        }
+    }
+}
