@@ -246,10 +246,10 @@ final class ParquetCache {
         Dialect d = dialect(rev, res, file);
         try (InputStream raw = store.open(rev, file);
              BufferedInputStream in = new BufferedInputStream(raw, 1 << 16)) {
-            skipBom(in);
+            io.coffer.store.spi.Streams.skipUtf8Bom(in);
             try (CsvReader<CsvRecord> reader = CsvReader.builder().fieldSeparator(d.delimiter())
                     .quoteCharacter(d.quoteChar()).skipEmptyLines(true)
-                    .ofCsvRecord(new InputStreamReader(in, charset(res.encoding())))) {
+                    .ofCsvRecord(new InputStreamReader(in, io.coffer.store.spi.Streams.charset(res.encoding())))) {
                 Iterator<CsvRecord> it = reader.iterator();
                 List<String> fieldNames = res.schema().fieldNames();
                 for (Column col : cols) {
@@ -320,9 +320,9 @@ final class ParquetCache {
     private List<String> header(Revision rev, Resource res, String file, Dialect d) throws IOException {
         try (InputStream raw = store.open(rev, file);
              BufferedInputStream in = new BufferedInputStream(new io.coffer.store.spi.BoundedInputStream(raw, 1 << 20))) {
-            skipBom(in);
+            io.coffer.store.spi.Streams.skipUtf8Bom(in);
             try (CsvReader<CsvRecord> reader = CsvReader.builder().fieldSeparator(d.delimiter())
-                    .quoteCharacter(d.quoteChar()).ofCsvRecord(new InputStreamReader(in, charset(res.encoding())))) {
+                    .quoteCharacter(d.quoteChar()).ofCsvRecord(new InputStreamReader(in, io.coffer.store.spi.Streams.charset(res.encoding())))) {
                 Iterator<CsvRecord> it = reader.iterator();
                 return it.hasNext() ? it.next().getFields() : List.of();
             } catch (RuntimeException e) {
@@ -380,25 +380,6 @@ final class ParquetCache {
     private static String printable(String v) {
         String s = v.length() > 40 ? v.substring(0, 40) + "..." : v;
         return s.replaceAll("\\p{Cntrl}", "?");
-    }
-
-    private static void skipBom(BufferedInputStream in) throws IOException {
-        in.mark(3);
-        byte[] b = in.readNBytes(3);
-        if (!(b.length == 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB && (b[2] & 0xff) == 0xBF)) {
-            in.reset();
-        }
-    }
-
-    static Charset charset(String encoding) {
-        if (encoding == null || encoding.isBlank()) {
-            return StandardCharsets.UTF_8;
-        }
-        try {
-            return Charset.forName(encoding.trim().toLowerCase(Locale.ROOT).replace("utf8", "utf-8"));
-        } catch (RuntimeException e) {
-            return StandardCharsets.UTF_8;
-        }
     }
 
     /** Drops the in-memory entries (tests; after a cache directory was cleared). */

@@ -58,7 +58,7 @@ final class MeasureTotals {
             long bad = 0;
             try (InputStream raw = new BufferedInputStream(Files.newInputStream(file));
                  CsvReader<CsvRecord> reader = CsvReader.builder().fieldSeparator(delimiter)
-                         .ofCsvRecord(new InputStreamReader(skipBom(raw), cs))) {
+                         .ofCsvRecord(new InputStreamReader(io.coffer.store.spi.Streams.skipUtf8Bom(raw), cs))) {
                 int col = -1;
                 for (CsvRecord rec : reader) {
                     if (col < 0) {
@@ -94,14 +94,5 @@ final class MeasureTotals {
             }
         }
         return out;
-    }
-
-    private static InputStream skipBom(InputStream in) throws IOException {
-        in.mark(3);
-        byte[] b = in.readNBytes(3);
-        if (!(b.length == 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB && (b[2] & 0xff) == 0xBF)) {
-            in.reset();
-        }
-        return in;
     }
 }

@@ -3,7 +3,6 @@ package io.coffer.importer;
 import io.coffer.model.CofferException;
 import io.coffer.model.ErrorCode;
 import io.coffer.model.PackagePath;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,7 +36,7 @@ public final class SafeZip {
     public static List<String> extract(InputStream zip, Path target, Limits limits) throws IOException {
         Files.createDirectories(target);
         Path root = target.toRealPath();
-        CountingStream compressed = new CountingStream(zip);
+        io.coffer.store.spi.Streams.Counting compressed = new io.coffer.store.spi.Streams.Counting(zip);
         List<String> written = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         long total = 0;
@@ -103,35 +102,5 @@ public final class SafeZip {
     static String printable(String s) {
         String t = s.replaceAll("\\p{Cntrl}", "?");
         return t.length() > 120 ? t.substring(0, 120) + "..." : t;
-    }
-
-    private static final class CountingStream extends FilterInputStream {
-        private long count;
-
-        CountingStream(InputStream in) {
-            super(in);
-        }
-
-        long count() {
-            return count;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
     }
 }

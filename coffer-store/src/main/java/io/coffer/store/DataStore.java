@@ -13,6 +13,7 @@ import io.coffer.model.Resource;
 import io.coffer.store.spi.BlobStore;
 import io.coffer.store.spi.CasOutcome;
 import io.coffer.store.spi.Ref;
+import io.coffer.store.spi.Streams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -176,7 +177,7 @@ public final class DataStore implements AutoCloseable {
 
     private FileEntry write(String key, InputStream in, long size, String path, String mediatype) throws IOException {
         MessageDigest md = sha256();
-        CountingInputStream counting = new CountingInputStream(new DigestInputStream(in, md));
+        Streams.Counting counting = new Streams.Counting(new DigestInputStream(in, md));
         blobs.put(key, counting, size);
         return new FileEntry(path, counting.count(), HexFormat.of().formatHex(md.digest()), mediatype);
     }

@@ -13,6 +13,7 @@ import io.coffer.model.Json;
 import io.coffer.model.PackagePath;
 import io.coffer.model.Resource;
 import io.coffer.store.spi.BoundedInputStream;
+import io.coffer.store.spi.Streams;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -165,29 +166,13 @@ public final class PackageChecker {
     private static List<String> readHeader(PackageSource source, PackagePath path, Resource r, Dialect d)
             throws IOException {
         try (InputStream raw = source.open(path).orElseThrow()) {
-            return readHeader(raw, charset(r.encoding()), d);
-        }
-    }
-
-    static Charset charset(String encoding) {
-        if (encoding == null || encoding.isBlank()) {
-            return StandardCharsets.UTF_8;
-        }
-        try {
-            return Charset.forName(encoding.trim().toLowerCase(Locale.ROOT).replace("utf8", "utf-8"));
-        } catch (RuntimeException e) {
-            return StandardCharsets.UTF_8;
+            return readHeader(raw, Streams.charset(r.encoding()), d);
         }
     }
 
     /** The first record of a CSV, BOM stripped; null for an empty file. Reads at most 1 MiB. */
     static List<String> readHeader(InputStream raw, Charset cs, Dialect d) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(new BoundedInputStream(raw, 1 << 20));
-        in.mark(4);
-        byte[] bom = in.readNBytes(3);
-        if (!(bom.length == 3 && (bom[0] & 0xff) == 0xEF && (bom[1] & 0xff) == 0xBB && (bom[2] & 0xff) == 0xBF)) {
-            in.reset();
-        }
+        BufferedInputStream in = Streams.skipUtf8Bom(new BoundedInputStream(raw, 1 << 20));
         try (CsvReader<CsvRecord> reader = CsvReader.builder()
                 .fieldSeparator(d.delimiter())
                 .quoteCharacter(d.quoteChar())
