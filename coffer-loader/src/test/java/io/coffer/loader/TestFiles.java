@@ -16,18 +16,9 @@ final class TestFiles {
     private TestFiles() {
     }
 
-    /** {@code shared/corpus} beside the repository root, found by walking up; the test is skipped without it. */
+    /** The shared corpus (see io.coffer.testing.Corpus: COFFER_CORPUS in CI, where missing is a failure). */
     static Path corpus() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null) {
-            Path c = dir.resolve("shared").resolve("corpus");
-            if (Files.isDirectory(c)) {
-                return c;
-            }
-            dir = dir.getParent();
-        }
-        assumeTrue(false, "shared/corpus not found above " + Path.of("").toAbsolutePath());
-        return null;
+        return io.coffer.testing.Corpus.root();
     }
 
     static Path write(Path dir, String name, String text, Charset cs) {

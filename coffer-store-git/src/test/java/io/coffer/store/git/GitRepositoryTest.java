@@ -40,15 +40,9 @@ class GitRepositoryTest {
         return "git://" + root.toUri().getPath();
     }
 
-    /** The shared corpus beside the repository (../shared/corpus), wherever the build runs from. */
+    /** A corpus package, found by the shared finder (COFFER_CORPUS in CI, where missing is a failure). */
     static Optional<Path> corpus(String name) {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path p = d.resolve("shared").resolve("corpus").resolve(name);
-            if (Files.isRegularFile(p.resolve("datapackage.json"))) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return Optional.of(io.coffer.testing.Corpus.get(name));
     }
 
     @Test
