@@ -118,6 +118,7 @@ public final class Diff {
                     csv.writeRecord(line(s, e.op(), e.key(), e.op().equals("added") ? e.neu() : e.old()));
                 }
             });
+            csv.flush();
             w.flush();
             return s.counts;
         } catch (IOException e) {

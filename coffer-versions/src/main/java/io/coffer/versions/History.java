@@ -227,8 +227,11 @@ public final class History {
                         int i = indexOf(all, last);
                         until = i + 1 < all.size() ? all.get(i + 1).revision() : null;
                     }
-                    out.add(new Version(row(rs.getString(1)), rs.getLong(2),
-                            rs.getTimestamp(3).toLocalDateTime().toInstant(java.time.ZoneOffset.UTC), last, until));
+                    long first = rs.getLong(2);
+                    // The exact publish time from the ref (the Parquet column holds it to the microsecond).
+                    Instant seen = all.stream().filter(r -> r.revision() == first).map(RevisionInfo::publishedAt)
+                            .findFirst().orElse(rs.getTimestamp(3).toLocalDateTime().toInstant(java.time.ZoneOffset.UTC));
+                    out.add(new Version(row(rs.getString(1)), first, seen, last, until));
                 }
             }
         } catch (SQLException e) {
