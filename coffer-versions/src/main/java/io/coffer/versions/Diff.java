@@ -103,8 +103,13 @@ public final class Diff {
      * injection as the engine's CSV export does.
      */
     public static Counts csv(Versions v, Revision from, Revision to, String resource, OutputStream out) {
+        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        return csv(v, from, to, resource, w);
+    }
+
+    /** As {@link #csv(Versions, Revision, Revision, String, OutputStream)}, to a writer (flushed, not closed). */
+    public static Counts csv(Versions v, Revision from, Revision to, String resource, Writer w) {
         try (Session s = new Session(v, from, to, resource)) {
-            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
             CsvWriter csv = CsvWriter.builder().lineDelimiter(LineDelimiter.CRLF).build(w);
             List<String> header = new ArrayList<>();
             header.add("_op");

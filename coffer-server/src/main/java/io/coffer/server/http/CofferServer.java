@@ -81,6 +81,7 @@ public final class CofferServer implements AutoCloseable {
                     security == null ? ServerSecurity.DEFAULT_MAX_UPLOAD_BYTES : security.maxUploadBytes())
                     .register(config.routes);
             new BabbageRoutes(store, access).register(config);
+            new VersionRoutes(store, access).register(config);
         });
     }
 

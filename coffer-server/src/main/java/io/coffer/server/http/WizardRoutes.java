@@ -236,7 +236,14 @@ final class WizardRoutes {
         }
         Files.write(pkgDir.resolve("datapackage.json"), pkg.toBytes());
         Visibility visibility = "private".equals(body.path("visibility").asText()) ? Visibility.PRIVATE : null;
+        boolean breaking = body.path("breaking").asBoolean(false);
+        DataPackage checked = pkg;
         Revision rev = datasets.publish(p, id, visibility, () -> new DatasetService.StagedPackage() {
+            {
+                // Schema compatibility with the latest revision (after authorization, before publishing).
+                io.coffer.versions.Semver.checkPublish(datasets.store(), id, checked, breaking);
+            }
+
             @Override
             public PackageSource source() {
                 return PackageSource.directory(pkgDir);
