@@ -120,6 +120,12 @@ public final class History {
                 .resolve(rev.dir() + "-" + Versions.safe(resource) + ".parquet");
     }
 
+    /** Removes a revision's history (local copy and stored blob), e.g. to rebuild it. */
+    static void forget(Versions v, Revision rev, String resource) throws IOException {
+        Files.deleteIfExists(localPath(v, rev, resource));
+        v.store().blobs().delete(key(rev, resource));
+    }
+
     /** The local copy of a revision's history, fetched from the store when only the store has it. */
     static Optional<Path> local(Versions v, Revision rev, String resource) {
         Path p = localPath(v, rev, resource);
