@@ -120,8 +120,11 @@ class UpsertDiffHistoryProperties {
                         .stream().map(e -> row(e.getKey(), e.getValue())).toList()));
                 // (2) the as-of view from the history equals the data published at that revision
                 Map<String, Map<String, String>> asOf = new TreeMap<>();
-                History.asOf(v, latest, null, rev.revision(), row -> asOf.put(row.get("id"), row));
+                long live = History.asOf(v, latest, null, rev.revision(), row -> {
+                    assertThat(asOf.put(row.get("id"), row)).as("one live version per key").isNull();
+                });
                 assertThat(asOf).as("as-of %d", i + 1).isEqualTo(keyed(models.get(i)));
+                assertThat(live).isEqualTo(models.get(i).size());
             }
             // (3) apply(diff(R1, R2), R1) == R2 for every pair
             for (int i = 0; i < models.size(); i++) {
