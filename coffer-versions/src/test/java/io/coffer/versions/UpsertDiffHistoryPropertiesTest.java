@@ -37,7 +37,7 @@ import net.jqwik.api.lifecycle.BeforeProperty;
  * each revision, read from the latest revision's record history, equals the data published at that revision,
  * and (3) applying diff(R1, R2) to R1 gives R2, for every pair of revisions (both directions).
  */
-class UpsertDiffHistoryProperties {
+class UpsertDiffHistoryPropertiesTest {
     static final String DESCRIPTOR = """
             {"name": "t", "resources": [{"name": "t", "path": "t.csv", "format": "csv",
               "schema": {"fields": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"},
