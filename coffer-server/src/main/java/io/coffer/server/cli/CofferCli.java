@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         subcommands = {InitCommand.class, ValidateCommand.class, PublishCommand.class, ListCommand.class,
                 ShowCommand.class, PullCommand.class, DeleteCommand.class, ServeCommand.class, RegistryCommand.class,
                 ImportCommand.class, MirrorCommand.class, AggregateCommand.class, UserCommand.class, OrgCommand.class,
-                TokenCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+                TokenCommand.class, ConfigCommand.class, DiffCommand.class, HistoryCommand.class,
+                CommandLine.HelpCommand.class})
 public final class CofferCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

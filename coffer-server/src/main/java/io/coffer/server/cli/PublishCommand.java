@@ -54,16 +54,77 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--private", description = "With --remote: make the dataset private (members of the owner only).")
     boolean makePrivate;
 
+    @Option(names = "--mode", defaultValue = "replace", paramLabel = "replace|upsert",
+            description = "replace (default): the package is the full new data. upsert: the keyed resource's data file "
+                    + "holds changed and new rows only; they are merged into the latest revision (rows with the same "
+                    + "primary key are replaced) to publish a new full revision.")
+    String mode;
+
+    @Option(names = "--deletes", paramLabel = "FILE",
+            description = "With --mode upsert: a CSV of primary keys (header: the key fields) to remove.")
+    Path deletes;
+
+    @Option(names = "--breaking", description = "Allow a breaking schema change (a dropped field, a narrowed type, "
+            + "a new required field, another primary key); the revision gets a new major version.")
+    boolean breaking;
+
     @Override
     public Integer call() throws Exception {
-        PackageSource src = PackageSource.directory(source);
+        if (!mode.equals("replace") && !mode.equals("upsert")) {
+            throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.BAD_REQUEST,
+                    "--mode must be replace or upsert");
+        }
+        if (deletes != null && !mode.equals("upsert")) {
+            throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.BAD_REQUEST,
+                    "--deletes needs --mode upsert");
+        }
+        if (mode.equals("upsert")) {
+            if (remote != null) {
+                throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.BAD_REQUEST,
+                        "--mode upsert publishes to a local store; merge locally and publish the result with --remote");
+            }
+            return upsert();
+        }
+        return publish(source, null);
+    }
+
+    /** Merges the changes (and deletes) into the latest revision in a temporary package, then publishes that. */
+    private Integer upsert() throws Exception {
+        Path staged = Files.createTempDirectory("coffer-upsert-");
+        try (DataStore ds = StoreOption.of(spec).open();
+             io.coffer.versions.Versions v = new io.coffer.versions.Versions(ds,
+                     io.coffer.server.http.VersionRoutes.workDir())) {
+            DatasetId id = datasetId(PackageSource.directory(source));
+            Revision latest = ds.revision(id, null);
+            io.coffer.versions.Upsert.Result r = io.coffer.versions.Upsert.stage(v, ds, latest, source, deletes,
+                    staged.resolve("package"));
+            spec.commandLine().getOut().printf("upsert onto revision %d: %d updated, %d added, %d deleted, %d rows%n",
+                    latest.revision(), r.updated(), r.inserted(), r.deleted(), r.rows());
+            if (r.unknownDeletes() > 0) {
+                spec.commandLine().getErr().printf("coffer: %d key(s) in %s were not in revision %d%n",
+                        r.unknownDeletes(), deletes, latest.revision());
+            }
+            return publish(staged.resolve("package"), latest.revision());
+        } finally {
+            try (var walk = Files.walk(staged)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private DatasetId datasetId(PackageSource src) throws java.io.IOException {
         String n = name;
         if (n == null) {
             String pkgName = DataPackage.read(src.descriptor()).name();
             Path dir = Files.isDirectory(source) ? source : source.toAbsolutePath().getParent();
             n = DatasetId.slugify(pkgName != null ? pkgName : dir.toAbsolutePath().getFileName().toString());
         }
-        DatasetId id = DatasetId.of(owner, n);
+        return DatasetId.of(owner, n);
+    }
+
+    private Integer publish(Path source, Long expectedLatest) throws Exception {
+        PackageSource src = PackageSource.directory(source);
+        DatasetId id = datasetId(PackageSource.directory(this.source));
         // Cheap checks first (descriptor, files, headers, model), then every row against the schema:
         // invalid data is refused before anything is stored.
         PackageChecker.check(src.descriptor(), src);
@@ -84,18 +145,45 @@ final class PublishCommand implements Callable<Integer> {
         }
         if (remote != null) {
             RemotePublish.Result r = RemotePublish.publish(src, remote, id, RemotePublish.token(tokenFile, token),
-                    makePrivate);
+                    makePrivate, breaking);
             spec.commandLine().getOut().printf("published %s revision %d (%d files, %d bytes) to %s%n", id, r.revision(),
                     r.files(), r.bytes(), remote);
             return 0;
         }
         try (DataStore ds = StoreOption.of(spec).open()) {
-            Revision rev = ds.publish(id, src);
+            // Schema compatibility with the latest revision: a breaking change needs --breaking.
+            io.coffer.versions.Semver.checkPublish(ds, id, DataPackage.read(src.descriptor()), breaking);
+            Revision rev = ds.publish(id, src, expectedLatest);
             spec.commandLine().getOut().printf("published %s revision %d (%d files, %d bytes)%n", id, rev.revision(),
                     rev.files().size(), rev.bytes());
+            writeVersions(ds, rev);
             writeStaticAggregates(ds, rev);
         }
         return 0;
+    }
+
+    /**
+     * The revision's semver (kept in derived/{dir}/version.json) and, for a keyed resource, its record history
+     * (derived/{dir}/history/...). Like static aggregates: reported, not undone, on failure.
+     */
+    private void writeVersions(DataStore ds, Revision rev) {
+        try {
+            io.coffer.versions.Semver.Info info = io.coffer.versions.Semver.of(ds, rev.dataset(), rev.revision());
+            spec.commandLine().getOut().printf("version %s (%s%s)%n", info.version(), info.level().code(),
+                    info.reasons().isEmpty() ? "" : ": " + String.join("; ", info.reasons()));
+            try (io.coffer.versions.Versions v = new io.coffer.versions.Versions(ds,
+                    io.coffer.server.http.VersionRoutes.workDir())) {
+                io.coffer.versions.Versions.Keyed k = v.keyed(rev, null);
+                if (!k.key().isEmpty()) {
+                    io.coffer.versions.History.build(v, rev, k.name());
+                    spec.commandLine().getOut().printf("record history: %s%n",
+                            io.coffer.versions.History.key(rev, k.name()));
+                }
+            }
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("coffer: published, but the version/history were not written: "
+                    + e.getMessage());
+        }
     }
 
     /**

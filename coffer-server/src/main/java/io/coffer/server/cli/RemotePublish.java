@@ -34,12 +34,20 @@ final class RemotePublish {
 
     static Result publish(PackageSource src, URI remote, DatasetId id, String token, boolean makePrivate)
             throws IOException, InterruptedException {
+        return publish(src, remote, id, token, makePrivate, false);
+    }
+
+    /** {@code breaking}: allow a breaking schema change (the server refuses one otherwise). */
+    static Result publish(PackageSource src, URI remote, DatasetId id, String token, boolean makePrivate,
+                          boolean breaking)
+            throws IOException, InterruptedException {
         Path zip = Files.createTempFile("coffer-publish-", ".zip");
         try {
             writeZip(src, zip);
             String base = remote.toString().replaceAll("/+$", "");
             URI uri = URI.create(base + "/api/datasets/" + id.owner() + "/" + id.name()
-                    + (makePrivate ? "?visibility=private" : ""));
+                    + (makePrivate ? "?visibility=private" : "")
+                    + (breaking ? (makePrivate ? "&" : "?") + "breaking=true" : ""));
             HttpRequest req = HttpRequest.newBuilder(uri)
                     .header("Authorization", "Bearer " + token)
                     .header("Content-Type", "application/zip")

@@ -132,8 +132,13 @@ public final class BabbageRoutes {
         return id;
     }
 
-    private static Long revision(Context ctx) {
-        return DatasetRoutes.revisionParam(ctx);
+    /** {@code ?revision=} or {@code ?asOf=} for the dataset in the path (cube or owner/name). */
+    private Long revision(Context ctx) {
+        if (ctx.queryParam("asOf") == null) {
+            return DatasetRoutes.revisionParam(ctx);
+        }
+        DatasetId id = ctx.pathParamMap().containsKey("cube") ? cube(ctx) : DatasetRoutes.id(ctx);
+        return RevisionParam.of(ctx, store, id);
     }
 
     /** Public read-only data: any origin may read it (os-viewer and static sites run elsewhere). */

@@ -138,6 +138,7 @@ public final class CofferServer implements AutoCloseable {
             new BabbageRoutes(store, access).register(config);
             new ValidateRoutes(security == null ? ServerSecurity.DEFAULT_MAX_UPLOAD_BYTES : security.maxUploadBytes(),
                     java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "coffer-validate")).register(config.routes);
+            new VersionRoutes(store, access).register(config);
         });
     }
 

@@ -94,10 +94,11 @@ public final class DatasetRoutes {
     private void show(Context ctx) {
         DatasetId id = id(ctx);
         access.require(ctx, id);
-        Revision rev = store.revision(id, revisionParam(ctx));
+        Revision rev = store.revision(id, RevisionParam.of(ctx, store, id));
         DataPackage pkg = store.descriptor(rev);
         ObjectNode d = summary(id, rev, pkg);
         d.put("latestRevision", store.revisions(id).getLast().revision());
+        VersionRoutes.addVersion(d, store, id, rev.revision());
         String base = "/datasets/" + id.owner() + "/" + id.name() + "/@" + rev.revision() + "/";
         ArrayNode files = d.putArray("files");
         for (FileEntry f : rev.files()) {
@@ -123,6 +124,7 @@ public final class DatasetRoutes {
             a.addObject().put("revision", r.revision()).put("publishedAt", r.publishedAt().toString())
                     .put("bytes", r.bytes()).put("manifestSha256", r.manifestSha256())
                     .put("url", "/datasets/" + id.owner() + "/" + id.name() + "/@" + r.revision() + "/datapackage.json");
+            VersionRoutes.addVersion((ObjectNode) a.get(a.size() - 1), store, id, r.revision());
         }
         json(ctx, o);
     }

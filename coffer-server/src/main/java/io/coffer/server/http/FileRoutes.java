@@ -57,7 +57,7 @@ public final class FileRoutes {
             path = raw.substring(slash + 1);
         }
         PackagePath p = PackagePath.of(path);
-        Revision revision = store.revision(id, rev);
+        Revision revision = store.revision(id, rev != null ? rev : RevisionParam.of(ctx, store, id));
         FileEntry f = revision.file(p.value()).orElseThrow(() -> CofferException.notFound(
                 "revision " + revision.revision() + " of " + id + " has no file '" + p + "'"));
         String etag = "\"" + f.sha256() + "\"";

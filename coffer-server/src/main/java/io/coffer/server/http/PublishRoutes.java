@@ -38,9 +38,19 @@ final class PublishRoutes {
         Visibility visibility = v == null ? null : Visibility.parse(v);
         // Limits are checked before the body is touched; the service authorizes before it calls the stager.
         Uploads.checkDeclaredLength(ctx.req().getContentLengthLong(), maxUploadBytes);
+        boolean breaking = "true".equals(ctx.queryParam("breaking"));
         Revision rev = datasets.publish(Authn.principal(ctx), id, visibility, () -> {
             Uploads.checkZip(ctx.contentType());
-            return Uploads.stageZip(ctx.req().getInputStream(), maxUploadBytes, uploadDir);
+            var staged = Uploads.stageZip(ctx.req().getInputStream(), maxUploadBytes, uploadDir);
+            try {
+                // Schema compatibility with the latest revision: a breaking change needs ?breaking=true.
+                io.coffer.versions.Semver.checkPublish(datasets.store(), id,
+                        io.coffer.model.DataPackage.read(staged.source().descriptor()), breaking);
+            } catch (IOException | RuntimeException e) {
+                staged.close();
+                throw e;
+            }
+            return staged;
         });
         ObjectNode o = Json.object();
         o.put("id", id.toString());

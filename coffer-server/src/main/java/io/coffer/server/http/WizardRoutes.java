@@ -213,6 +213,7 @@ final class WizardRoutes {
         Path pkgDir = dir.resolve("package");
         Visibility visibility = "private".equals(body.path("visibility").asText()) ? Visibility.PRIVATE : null;
         InitResult[] built = new InitResult[1];
+        boolean breaking = body.path("breaking").asBoolean(false);
         // The service authorizes first; only then is the package built and checked (inside the stager).
         Revision rev = datasets.publish(p, id, visibility, () -> {
             Uploads.deleteTree(pkgDir);
@@ -235,6 +236,8 @@ final class WizardRoutes {
                 pkg = pkg.withExtra("fiscalPeriod", fp);
             }
             Files.write(pkgDir.resolve("datapackage.json"), pkg.toBytes());
+            // Schema compatibility with the latest revision (after authorization, before publishing).
+            io.coffer.versions.Semver.checkPublish(datasets.store(), id, pkg, breaking);
             return new DatasetService.StagedPackage() {
                 @Override
                 public PackageSource source() {

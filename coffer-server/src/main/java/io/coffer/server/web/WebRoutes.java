@@ -188,6 +188,7 @@ public final class WebRoutes {
         h.el("h1", title(pkg, id), "id", "title");
         h.open("p", "class", "meta").text("by ").el("span", id.owner(), "class", "owner")
                 .text(" · revision " + rev.revision() + (rev.revision() == latest ? " (latest)" : " of " + latest))
+                .text(semver(id, rev.revision()))
                 .text(" · published " + rev.publishedAt().toString().substring(0, 16).replace('T', ' ') + " UTC")
                 .close("p");
         if (pkg.description() != null) {
@@ -239,10 +240,21 @@ public final class WebRoutes {
         h.open("ol", "class", "revisions", "reversed", "");
         for (RevisionInfo r : revisions.reversed()) {
             h.open("li").link("/d/" + id.owner() + "/" + id.name() + "?revision=" + r.revision(), "Revision " + r.revision())
+                    .text(semver(id, r.revision()))
                     .text(" · " + r.publishedAt().toString().substring(0, 16).replace('T', ' ') + " UTC").close("li");
         }
         h.close("ol");
         page(ctx, title(pkg, id) + " — Coffer", h, false);
+    }
+
+    /** " · version 1.2.0 (minor)", or nothing when it cannot be worked out. */
+    private String semver(DatasetId id, long revision) {
+        try {
+            io.coffer.versions.Semver.Info v = io.coffer.versions.Semver.of(store, id, revision);
+            return " · version " + v.version() + " (" + v.level().code() + ")";
+        } catch (RuntimeException e) {
+            return "";
+        }
     }
 
     private static void chartSection(Html h, String view, String heading, DatasetId id) {

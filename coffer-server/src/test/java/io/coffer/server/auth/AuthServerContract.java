@@ -464,6 +464,9 @@ abstract class AuthServerContract {
             assertThat(send("GET", "/api/datasets/acme/hidden/revisions", nobody, null, null).status()).isEqualTo(404);
             assertThat(send("GET", "/datasets/acme/hidden/datapackage.json", nobody, null, null).status()).isEqualTo(404);
             assertThat(send("GET", "/datasets/acme/hidden/@1/budget.csv", nobody, null, null).status()).isEqualTo(404);
+            assertThat(send("GET", "/api/datasets/acme/hidden/diff?from=1&to=1", nobody, null, null).status()).isEqualTo(404);
+            assertThat(send("GET", "/api/datasets/acme/hidden/records/09/history", nobody, null, null).status())
+                    .isEqualTo(404);
             assertThat(send("GET", "/api/datasets", nobody, null, null).json().path("datasets").findValuesAsText("id"))
                     .doesNotContain("acme/hidden");
             assertThat(send("GET", "/registry/data/catalog.csv", nobody, null, null).text()).doesNotContain("hidden");
@@ -473,6 +476,10 @@ abstract class AuthServerContract {
         }
         for (Who member : List.of(sessions.get("vera"), sessions.get("olivia"), sessions.get("ada"), wrongScope)) {
             assertThat(send("GET", "/api/datasets/acme/hidden", member, null, null).status()).as(member.label()).isEqualTo(200);
+            Resp diff = send("GET", "/api/datasets/acme/hidden/diff?from=1&to=1", member, null, null);
+            // Past the visibility check; this package declares no primary key, so there is no keyed diff.
+            assertThat(diff.status()).as(diff.text()).isEqualTo(422);
+            assertThat(diff.json().path("detail").asText()).contains("has no primary key");
             assertThat(send("GET", "/datasets/acme/hidden/budget.csv", member, null, null).body())
                     .isEqualTo(Files.readAllBytes(Corpus.get("fdp03-labels-and-hierarchies").resolve("budget.csv")));
             assertThat(send("GET", "/api/datasets", member, null, null).json().path("datasets").findValuesAsText("id"))
