@@ -51,6 +51,10 @@ final class ServeCommand implements Callable<Integer> {
                 new io.coffer.meta.auth.Security(db, ds), maxUploadBytes,
                 java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "coffer-uploads"), secureCookies,
                 Oidc.fromEnvironment(db));
+        // Change log, jobs and webhooks: reconcile the store with the log, then dispatch and work in the background.
+        io.coffer.events.Events events = new io.coffer.events.Events(security.security(), ds,
+                io.coffer.events.Events.Config.DEFAULT).start();
+        security = security.withEvents(events);
         CofferServer server = new CofferServer(ds, security, host, port).start();
         // Registered mirrors are checked while the server runs (every minute for due ones).
         Mirrors mirrors = new Mirrors(ds, new SafeFetcher(SafeFetcher.Policy.DEFAULT));
@@ -63,6 +67,7 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             mirrors.close();
             server.close();
+            events.close();
             db.close();
         }, "coffer-shutdown"));
         return 0;

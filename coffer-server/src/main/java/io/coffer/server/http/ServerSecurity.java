@@ -17,10 +17,20 @@ import java.util.function.Predicate;
  * @param uploadDir          where uploads are unpacked before they are published
  * @param forceSecureCookies mark cookies Secure even on plain HTTP (behind a TLS-terminating proxy)
  * @param oidc               OpenID Connect login, or null
+ * @param events             the running events runtime (webhooks), or null; the change log readers are always on
  */
 public record ServerSecurity(Security security, long maxUploadBytes, Path uploadDir, boolean forceSecureCookies,
-                             OidcLogin oidc) {
+                             OidcLogin oidc, io.coffer.events.Events events) {
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 512L * 1024 * 1024;
+
+    public ServerSecurity(Security security, long maxUploadBytes, Path uploadDir, boolean forceSecureCookies,
+                          OidcLogin oidc) {
+        this(security, maxUploadBytes, uploadDir, forceSecureCookies, oidc, null);
+    }
+
+    public ServerSecurity withEvents(io.coffer.events.Events e) {
+        return new ServerSecurity(security, maxUploadBytes, uploadDir, forceSecureCookies, oidc, e);
+    }
 
     void register(RoutesConfig routes) {
         Authn authn = new Authn(security.accounts(), forceSecureCookies);
@@ -28,6 +38,10 @@ public record ServerSecurity(Security security, long maxUploadBytes, Path upload
         new AuthRoutes(security.accounts(), authn, oidc).register(routes);
         new PublishRoutes(security.datasets(), maxUploadBytes, uploadDir).register(routes);
         new WizardRoutes(security.datasets(), maxUploadBytes, uploadDir).register(routes);
+        new ChangeRoutes(security.changes(), security.datasets(), security.authorizer()).register(routes);
+        if (events != null) {
+            new WebhookRoutes(events.webhooks()).register(routes);
+        }
     }
 
     ReadAccess readAccess() {
