@@ -37,7 +37,9 @@ public final class Dispatcher {
             int queued = 0;
             long last = cursor;
             for (ChangeLog.Change c : batch) {
-                if (aggregates && c.type().equals(ChangeLog.PUBLISHED)) {
+                // Reconciliation of an old store records every past revision; only the latest needs aggregates.
+                boolean superseded = c.data().path("superseded").asBoolean(false);
+                if (aggregates && c.type().equals(ChangeLog.PUBLISHED) && !superseded) {
                     queued += jobs.enqueue(h, Jobs.AGGREGATES, c.dataset().toString(), c.revision(), AGGREGATES_ATTEMPTS) ? 1 : 0;
                 }
                 queued += webhooks.fanOut(h, c);

@@ -48,9 +48,10 @@ public final class Reconciler {
                 continue; // deleted meanwhile
             }
             Set<Long> seen = new HashSet<>(changes.revisionsWith(ChangeLog.PUBLISHED, id));
+            long latest = revisions.stream().mapToLong(RevisionInfo::revision).max().orElse(0);
             for (RevisionInfo r : revisions) {
-                if (!seen.contains(r.revision())
-                        && DatasetService.recordPublish(changes, access, id, r.revision(), r.publishedAt(), "reconciler", true)) {
+                if (!seen.contains(r.revision()) && DatasetService.recordPublish(changes, access, id, r.revision(),
+                        r.publishedAt(), "reconciler", true, r.revision() < latest)) {
                     LOG.info("recorded the missing publish event of {} revision {}", id, r.revision());
                     added++;
                 }

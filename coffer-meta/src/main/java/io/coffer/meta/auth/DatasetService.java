@@ -119,6 +119,13 @@ public final class DatasetService {
      */
     public static boolean recordPublish(ChangeLog changes, DatasetAccess access, DatasetId id, long revision,
                                         java.time.Instant publishedAt, String actor, boolean reconciled) {
+        return recordPublish(changes, access, id, revision, publishedAt, actor, reconciled, false);
+    }
+
+    /** {@code superseded}: a later revision is already latest (reconciliation of history); no derived data needed. */
+    public static boolean recordPublish(ChangeLog changes, DatasetAccess access, DatasetId id, long revision,
+                                        java.time.Instant publishedAt, String actor, boolean reconciled,
+                                        boolean superseded) {
         if (changes == null) {
             return false;
         }
@@ -127,6 +134,9 @@ public final class DatasetService {
                 .put("publishedAt", publishedAt.toString());
         if (reconciled) {
             data.put("reconciled", true);
+        }
+        if (superseded) {
+            data.put("superseded", true);
         }
         return changes.append(ChangeLog.Draft.dataset(ChangeLog.PUBLISHED, id, revision, actor,
                 v == Visibility.PRIVATE, data)).isPresent();
