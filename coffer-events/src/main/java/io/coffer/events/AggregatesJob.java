@@ -40,7 +40,19 @@ public final class AggregatesJob implements JobHandler {
             }
             throw e;
         }
-        List<String> keys = StaticAggregates.write(store, rev);
+        if (store.descriptor(rev).model() == null) {
+            return; // a plain Data Package without a fiscal model has no aggregates
+        }
+        List<String> keys;
+        try {
+            keys = StaticAggregates.write(store, rev);
+        } catch (CofferException e) {
+            if (e.code() == ErrorCode.INVALID_DATA || e.code() == ErrorCode.INVALID_DESCRIPTOR
+                    || e.code() == ErrorCode.CORRUPT) {
+                throw new JobHandler.Permanent(e.getMessage()); // retrying cannot fix the data
+            }
+            throw e;
+        }
         changes.append(ChangeLog.Draft.dataset(ChangeLog.AGGREGATES_READY, id, rev.revision(), "worker",
                 access.visibility(id) == Visibility.PRIVATE, Json.object().put("files", keys.size())
                         .put("prefix", StaticAggregates.prefix(rev))));
