@@ -25,7 +25,7 @@ import java.util.function.Predicate;
  * of datasets it can read (and, for events recorded while a dataset was private, only if it could read it
  * private); account events only when it is an admin.
  */
-final class ChangeRoutes {
+final class ChangeRoutes implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChangeRoutes.class);
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
@@ -35,6 +35,10 @@ final class ChangeRoutes {
     private final ChangeLog changes;
     private final DatasetService datasets;
     private final Authorizer authz;
+
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Set<Object> signals = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
 
     ChangeRoutes(ChangeLog changes, DatasetService datasets, Authorizer authz) {
         this.changes = changes;
@@ -129,10 +133,12 @@ final class ChangeRoutes {
             }
         };
         changes.onAppend(wake);
+        signals.add(signal);
+        open.incrementAndGet();
         try {
             client.sendComment("coffer changes from " + cursor);
             long lastSent = System.currentTimeMillis();
-            while (!client.terminated()) {
+            while (!client.terminated() && !stopping) {
                 List<ChangeLog.Change> batch = changes.since(cursor, 200);
                 // Re-read visibility per batch: a dataset made private meanwhile disappears from the stream.
                 Predicate<ChangeLog.Change> visible = batch.isEmpty() ? null : visibleTo(p);
@@ -163,6 +169,32 @@ final class ChangeRoutes {
             LOG.debug("change stream ended: {}", e.toString());
         } finally {
             changes.removeListener(wake);
+            signals.remove(signal);
+            if (stopping && !client.terminated()) {
+                // End the response while it still exists: the server is about to stop.
+                client.close();
+            }
+            open.decrementAndGet();
+        }
+    }
+
+    /** Ends every open stream (clients reconnect with Last-Event-ID); called before the server stops. */
+    @Override
+    public void close() {
+        stopping = true;
+        for (Object signal : signals) {
+            synchronized (signal) {
+                signal.notifyAll();
+            }
+        }
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (open.get() > 0 && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -33,12 +33,19 @@ public record ServerSecurity(Security security, long maxUploadBytes, Path upload
     }
 
     void register(RoutesConfig routes) {
+        register(routes, c -> { });
+    }
+
+    /** {@code beforeStop}: what must be closed before the server stops (open change streams). */
+    void register(RoutesConfig routes, java.util.function.Consumer<AutoCloseable> beforeStop) {
         Authn authn = new Authn(security.accounts(), forceSecureCookies);
         routes.before(authn::before);
         new AuthRoutes(security.accounts(), authn, oidc).register(routes);
         new PublishRoutes(security.datasets(), maxUploadBytes, uploadDir).register(routes);
         new WizardRoutes(security.datasets(), maxUploadBytes, uploadDir).register(routes);
-        new ChangeRoutes(security.changes(), security.datasets(), security.authorizer()).register(routes);
+        ChangeRoutes changeRoutes = new ChangeRoutes(security.changes(), security.datasets(), security.authorizer());
+        changeRoutes.register(routes);
+        beforeStop.accept(changeRoutes);
         if (events != null) {
             new WebhookRoutes(events.webhooks()).register(routes);
         }
