@@ -109,14 +109,16 @@ public final class MetaDb implements AutoCloseable {
                 createDirectories(dir);
                 // No AUTO_SERVER: it would open a TCP port reachable from other hosts (H2 starts it with
                 // -tcpAllowOthers). One process holds the file; others get a clear "in use" message.
-                yield "jdbc:h2:file:" + dir.resolve("coffer").toAbsolutePath() + h2Options;
+                // WRITE_DELAY=0: a commit is on disk when it returns (H2 otherwise flushes up to 500 ms later,
+                // and a kill -9 in between would lose committed events and job claims).
+                yield "jdbc:h2:file:" + dir.resolve("coffer").toAbsolutePath() + h2Options + ";WRITE_DELAY=0";
             }
             case "memory" -> "jdbc:h2:mem:coffer-" + storeUri.getSchemeSpecificPart().replaceAll("[^A-Za-z0-9_-]", "_")
                     + h2Options + ";DB_CLOSE_DELAY=-1";
             default -> {
                 Path dir = Path.of("coffer-meta").toAbsolutePath();
                 createDirectories(dir);
-                yield "jdbc:h2:file:" + dir.resolve("coffer") + h2Options;
+                yield "jdbc:h2:file:" + dir.resolve("coffer") + h2Options + ";WRITE_DELAY=0";
             }
         };
     }

@@ -38,9 +38,22 @@ public final class AccountService {
     private final Sessions sessions;
     private final LoginThrottle throttle;
     private final Authorizer authz;
+    private io.coffer.meta.ChangeLog changes;
 
     public AccountService(MetaDb db, Authorizer authz) {
         this(db, authz, Duration.ofMinutes(15));
+    }
+
+    /** With {@code changes}, user, organization and membership changes are recorded in the change log. */
+    public AccountService(MetaDb db, Authorizer authz, io.coffer.meta.ChangeLog changes) {
+        this(db, authz, Duration.ofMinutes(15));
+        this.changes = changes;
+    }
+
+    private void record(String type, String subject, Principal by, com.fasterxml.jackson.databind.node.ObjectNode data) {
+        if (changes != null) {
+            changes.append(io.coffer.meta.ChangeLog.Draft.account(type, subject, by.toString(), data));
+        }
     }
 
     public AccountService(MetaDb db, Authorizer authz, Duration throttleWindow) {
@@ -67,6 +80,7 @@ public final class AccountService {
         }
         accounts.createUser(name, hash, admin, null, null);
         LOG.info("user {} created by {}{}", name, by, admin ? " (admin)" : "");
+        record(io.coffer.meta.ChangeLog.USER_CREATED, name, by, io.coffer.model.Json.object().put("user", name));
     }
 
     public void setPassword(Principal by, String user, char[] password) {
@@ -82,6 +96,7 @@ public final class AccountService {
         DatasetId.checkName("organization name", name);
         accounts.createOrg(name, by.system() ? null : by.user());
         LOG.info("organization {} created by {}", name, by);
+        record(io.coffer.meta.ChangeLog.ORG_CREATED, name, by, io.coffer.model.Json.object().put("org", name));
     }
 
     public void setMember(Principal by, String org, String user, Role role) {
@@ -89,6 +104,8 @@ public final class AccountService {
         accounts.user(user).orElseThrow(() -> CofferException.notFound("user '" + user + "' does not exist"));
         accounts.setRole(org, user, role);
         LOG.info("{} is now {} of {} (by {})", user, role.code(), org, by);
+        record(io.coffer.meta.ChangeLog.MEMBER_SET, org, by,
+                io.coffer.model.Json.object().put("org", org).put("user", user).put("role", role.code()));
     }
 
     public void removeMember(Principal by, String org, String user) {
@@ -97,6 +114,8 @@ public final class AccountService {
             throw CofferException.notFound("'" + user + "' is not a member of '" + org + "'");
         }
         LOG.info("{} removed from {} (by {})", user, org, by);
+        record(io.coffer.meta.ChangeLog.MEMBER_REMOVED, org, by,
+                io.coffer.model.Json.object().put("org", org).put("user", user));
     }
 
     public List<Accounts.Membership> members(Principal by, String org) {

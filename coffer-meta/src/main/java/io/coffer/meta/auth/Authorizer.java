@@ -66,6 +66,25 @@ public final class Authorizer {
         return p.admin() || roleOn(p.user(), id.owner()).isPresent();
     }
 
+    /** Whether {@code p} could read the dataset were it private (for events recorded while it was). */
+    public boolean canReadPrivate(Principal p, DatasetId id) {
+        return canRead(p, id, Visibility.PRIVATE);
+    }
+
+    /** Managing webhooks of an owner: a person (not a token) with editor or owner role there, or an admin. */
+    public void requireOwnerEditor(Principal p, String owner) {
+        requireAccountSession(p);
+        if (p.admin()) {
+            return;
+        }
+        if (accounts.ownerKind(owner).isEmpty()) {
+            throw CofferException.notFound("there is no user or organization '" + owner + "'");
+        }
+        if (roleOn(p.user(), owner).filter(r -> r.atLeast(Role.EDITOR)).isEmpty()) {
+            throw forbidden("managing webhooks of '" + owner + "' needs the editor or owner role there");
+        }
+    }
+
     /** Hidden datasets are reported as missing, so their existence is not disclosed. */
     public void requireRead(Principal p, DatasetId id) {
         if (!canRead(p, id)) {

@@ -1,5 +1,6 @@
 package io.coffer.meta.auth;
 
+import io.coffer.meta.ChangeLog;
 import io.coffer.meta.DatasetAccess;
 import io.coffer.meta.Visibility;
 import io.coffer.model.DatasetId;
@@ -22,11 +23,18 @@ public final class DatasetService {
     private final DataStore store;
     private final DatasetAccess access;
     private final Authorizer authz;
+    private final ChangeLog changes;
 
     public DatasetService(DataStore store, DatasetAccess access, Authorizer authz) {
+        this(store, access, authz, null);
+    }
+
+    /** With {@code changes}, every publish, delete and visibility change is recorded in the change log. */
+    public DatasetService(DataStore store, DatasetAccess access, Authorizer authz, ChangeLog changes) {
         this.store = store;
         this.access = access;
         this.authz = authz;
+        this.changes = changes;
     }
 
     /** A package staged on local disk (an upload), removed on close. */
@@ -53,7 +61,7 @@ public final class DatasetService {
         try (StagedPackage pkg = stager.stage()) {
             boolean existed = store.exists(id);
             if (visibility == Visibility.PRIVATE) {
-                access.set(id, Visibility.PRIVATE);
+                setVisibility(p, id, Visibility.PRIVATE, existed);
             }
             Revision rev;
             try {
@@ -65,17 +73,25 @@ public final class DatasetService {
                 throw e;
             }
             if (visibility == Visibility.PUBLIC) {
-                access.set(id, Visibility.PUBLIC);
+                setVisibility(p, id, Visibility.PUBLIC, existed);
             }
             LOG.info("{} published {} revision {}", p, id, rev.revision());
+            recordPublish(changes, access, id, rev.revision(), rev.publishedAt(), p.toString(), false);
             return rev;
         }
     }
 
     public void delete(Principal p, DatasetId id) {
         authz.requireWrite(p, id);
+        long last = store.exists(id) ? store.revisions(id).stream().mapToLong(r -> r.revision()).max().orElse(0) : 0;
+        boolean hidden = access.visibility(id) == Visibility.PRIVATE;
         store.delete(id);
         access.forget(id);
+        if (changes != null) {
+            // Deleting again after a re-publish has a higher last revision: the key stays unique.
+            changes.append(ChangeLog.Draft.dataset(ChangeLog.DELETED, id, last, p.toString(), hidden,
+                    io.coffer.model.Json.object()));
+        }
         LOG.info("{} deleted {}", p, id);
     }
 
@@ -84,8 +100,46 @@ public final class DatasetService {
         if (!store.exists(id)) {
             throw io.coffer.model.CofferException.notFound("dataset " + id + " does not exist");
         }
-        access.set(id, v);
+        setVisibility(p, id, v, true);
         LOG.info("{} made {} {}", p, id, v.code());
+    }
+
+    private void setVisibility(Principal p, DatasetId id, Visibility v, boolean existed) {
+        if (changes == null || !existed) {
+            // A new dataset's visibility travels in its publish event.
+            access.set(id, v);
+        } else {
+            access.change(id, v, changes, p.toString());
+        }
+    }
+
+    /**
+     * Records the publish of a revision (idempotent by dataset and revision). Used right after a publish, and
+     * by start-up reconciliation for a revision whose event was lost to a crash.
+     */
+    public static boolean recordPublish(ChangeLog changes, DatasetAccess access, DatasetId id, long revision,
+                                        java.time.Instant publishedAt, String actor, boolean reconciled) {
+        return recordPublish(changes, access, id, revision, publishedAt, actor, reconciled, false);
+    }
+
+    /** {@code superseded}: a later revision is already latest (reconciliation of history); no derived data needed. */
+    public static boolean recordPublish(ChangeLog changes, DatasetAccess access, DatasetId id, long revision,
+                                        java.time.Instant publishedAt, String actor, boolean reconciled,
+                                        boolean superseded) {
+        if (changes == null) {
+            return false;
+        }
+        Visibility v = access.visibility(id);
+        var data = io.coffer.model.Json.object().put("visibility", v.code())
+                .put("publishedAt", publishedAt.toString());
+        if (reconciled) {
+            data.put("reconciled", true);
+        }
+        if (superseded) {
+            data.put("superseded", true);
+        }
+        return changes.append(ChangeLog.Draft.dataset(ChangeLog.PUBLISHED, id, revision, actor,
+                v == Visibility.PRIVATE, data)).isPresent();
     }
 
     public Visibility visibility(Principal p, DatasetId id) {
@@ -109,6 +163,18 @@ public final class DatasetService {
     /** Whether any dataset is private (when none is, reads need no filtering). */
     public boolean anyPrivate() {
         return !access.privateDatasets().isEmpty();
+    }
+
+    public ChangeLog changes() {
+        return changes;
+    }
+
+    public DatasetAccess access() {
+        return access;
+    }
+
+    public Authorizer authorizer() {
+        return authz;
     }
 
     public DataStore store() {

@@ -1,6 +1,7 @@
 package io.coffer.meta.auth;
 
 import io.coffer.meta.Accounts;
+import io.coffer.meta.ChangeLog;
 import io.coffer.meta.DatasetAccess;
 import io.coffer.meta.MetaDb;
 import io.coffer.store.DataStore;
@@ -11,14 +12,16 @@ public final class Security {
     private final Authorizer authorizer;
     private final AccountService accounts;
     private final DatasetService datasets;
+    private final ChangeLog changes;
 
     public Security(MetaDb db, DataStore store) {
         this.db = db;
         Accounts acc = new Accounts(db);
         DatasetAccess access = new DatasetAccess(db);
         this.authorizer = new Authorizer(acc, access);
-        this.accounts = new AccountService(db, authorizer);
-        this.datasets = new DatasetService(store, access, authorizer);
+        this.changes = new ChangeLog(db);
+        this.accounts = new AccountService(db, authorizer, changes);
+        this.datasets = new DatasetService(store, access, authorizer, changes);
     }
 
     public MetaDb db() {
@@ -31,6 +34,10 @@ public final class Security {
 
     public AccountService accounts() {
         return accounts;
+    }
+
+    public ChangeLog changes() {
+        return changes;
     }
 
     public DatasetService datasets() {

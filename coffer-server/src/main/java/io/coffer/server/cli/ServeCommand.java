@@ -60,6 +60,14 @@ final class ServeCommand implements Callable<Integer> {
                 new io.coffer.meta.auth.Security(db, ds), maxUploadBytes,
                 java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "coffer-uploads"), secureCookies,
                 Oidc.fromEnvironment(db));
+        // Change log, jobs and webhooks. Worker nodes reconcile the store with the log, dispatch and run jobs;
+        // API nodes only read the log (and append to it through the services).
+        io.coffer.events.Events events = new io.coffer.events.Events(security.security(), ds,
+                io.coffer.events.Events.Config.DEFAULT);
+        if (roles.contains("worker")) {
+            events.start();
+        }
+        security = security.withEvents(events);
         CofferServer server = roles.contains("api") ? new CofferServer(ds, security, host, port).start() : null;
         // Registered mirrors are checked by worker nodes (every minute for due ones).
         Mirrors mirrors = new Mirrors(ds, new SafeFetcher(SafeFetcher.Policy.DEFAULT));
@@ -89,6 +97,7 @@ final class ServeCommand implements Callable<Integer> {
             if (server != null) {
                 server.close();
             }
+            events.close();
             db.close();
         }, "coffer-shutdown"));
         return 0;

@@ -50,6 +50,8 @@ public final class CofferServer implements AutoCloseable {
     private final Javalin app;
     private final DataStore store;
     private final Observability observability;
+    /** Closed before Jetty stops (long-lived responses such as change streams). */
+    private final java.util.List<AutoCloseable> beforeStop = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A read-only server without accounts: every dataset is public and nothing can be written over HTTP. */
     public CofferServer(DataStore store, String host, int port) {
@@ -128,7 +130,7 @@ public final class CofferServer implements AutoCloseable {
             });
             observability.register(config.routes);
             if (security != null) {
-                security.register(config.routes);
+                security.register(config.routes, beforeStop::add);
             }
             new DatasetRoutes(store, access).register(config.routes);
             new FileRoutes(store, access).register(config.routes);
@@ -164,6 +166,13 @@ public final class CofferServer implements AutoCloseable {
 
     @Override
     public void close() {
+        for (AutoCloseable c : beforeStop) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", c, e.toString());
+            }
+        }
         app.stop();
     }
 }

@@ -17,17 +17,38 @@ import java.util.function.Predicate;
  * @param uploadDir          where uploads are unpacked before they are published
  * @param forceSecureCookies mark cookies Secure even on plain HTTP (behind a TLS-terminating proxy)
  * @param oidc               OpenID Connect login, or null
+ * @param events             the running events runtime (webhooks), or null; the change log readers are always on
  */
 public record ServerSecurity(Security security, long maxUploadBytes, Path uploadDir, boolean forceSecureCookies,
-                             OidcLogin oidc) {
+                             OidcLogin oidc, io.coffer.events.Events events) {
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 512L * 1024 * 1024;
 
+    public ServerSecurity(Security security, long maxUploadBytes, Path uploadDir, boolean forceSecureCookies,
+                          OidcLogin oidc) {
+        this(security, maxUploadBytes, uploadDir, forceSecureCookies, oidc, null);
+    }
+
+    public ServerSecurity withEvents(io.coffer.events.Events e) {
+        return new ServerSecurity(security, maxUploadBytes, uploadDir, forceSecureCookies, oidc, e);
+    }
+
     void register(RoutesConfig routes) {
+        register(routes, c -> { });
+    }
+
+    /** {@code beforeStop}: what must be closed before the server stops (open change streams). */
+    void register(RoutesConfig routes, java.util.function.Consumer<AutoCloseable> beforeStop) {
         Authn authn = new Authn(security.accounts(), forceSecureCookies);
         routes.before(authn::before);
         new AuthRoutes(security.accounts(), authn, oidc).register(routes);
         new PublishRoutes(security.datasets(), maxUploadBytes, uploadDir).register(routes);
         new WizardRoutes(security.datasets(), maxUploadBytes, uploadDir).register(routes);
+        ChangeRoutes changeRoutes = new ChangeRoutes(security.changes(), security.datasets(), security.authorizer());
+        changeRoutes.register(routes);
+        beforeStop.accept(changeRoutes);
+        if (events != null) {
+            new WebhookRoutes(events.webhooks()).register(routes);
+        }
     }
 
     ReadAccess readAccess() {

@@ -1,0 +1,10 @@
+package io.coffer.server.auth;
+
+import io.coffer.meta.MetaDb;
+
+class H2EventsServerTest extends EventsServerContract {
+    @Override
+    MetaDb openDb() {
+        return TestDatabases.h2();
+    }
+}
