@@ -22,11 +22,19 @@ public final class Dispatcher {
     private final boolean aggregates;
 
     public Dispatcher(MetaDb db, Jobs jobs, Webhooks webhooks, boolean aggregates) {
+        this(db, jobs, webhooks, aggregates, java.util.Set.of());
+    }
+
+    /** {@code onPublish}: further job types queued for every current publish (record history, ...). */
+    public Dispatcher(MetaDb db, Jobs jobs, Webhooks webhooks, boolean aggregates, java.util.Set<String> onPublish) {
+        this.onPublish = java.util.Set.copyOf(onPublish);
         this.jdbi = db.jdbi();
         this.jobs = jobs;
         this.webhooks = webhooks;
         this.aggregates = aggregates;
     }
+
+    private final java.util.Set<String> onPublish;
 
     /** Fans out up to one batch of new events; returns how many jobs were queued. */
     public int runOnce() {
@@ -41,6 +49,11 @@ public final class Dispatcher {
                 boolean superseded = c.data().path("superseded").asBoolean(false);
                 if (aggregates && c.type().equals(ChangeLog.PUBLISHED) && !superseded) {
                     queued += jobs.enqueue(h, Jobs.AGGREGATES, c.dataset().toString(), c.revision(), AGGREGATES_ATTEMPTS) ? 1 : 0;
+                }
+                if (c.type().equals(ChangeLog.PUBLISHED) && !superseded) {
+                    for (String type : onPublish) {
+                        queued += jobs.enqueue(h, type, c.dataset().toString(), c.revision(), AGGREGATES_ATTEMPTS) ? 1 : 0;
+                    }
                 }
                 queued += webhooks.fanOut(h, c);
                 last = c.id();

@@ -48,11 +48,20 @@ public final class Events implements AutoCloseable {
 
     /** {@code extraHandlers}: more job types (tests, plugins). */
     public Events(Security security, DataStore store, Config config, Map<String, JobHandler> extraHandlers) {
+        this(security, store, config, extraHandlers, java.util.Set.of());
+    }
+
+    /**
+     * {@code onPublish}: types among {@code extraHandlers} queued for every current publish, like the
+     * aggregates job (the server adds the record-history job this way).
+     */
+    public Events(Security security, DataStore store, Config config, Map<String, JobHandler> extraHandlers,
+                  java.util.Set<String> onPublish) {
         this.config = config;
         this.changes = security.changes();
         this.jobs = new Jobs(security.db());
         this.webhooks = new Webhooks(security.db(), security.authorizer(), changes, jobs);
-        this.dispatcher = new Dispatcher(security.db(), jobs, webhooks, config.aggregates());
+        this.dispatcher = new Dispatcher(security.db(), jobs, webhooks, config.aggregates(), onPublish);
         this.reconciler = new Reconciler(store, changes, security.datasets().access());
         Map<String, JobHandler> handlers = new HashMap<>(extraHandlers);
         handlers.put(Jobs.WEBHOOK, webhooks::deliver);

@@ -74,6 +74,11 @@ public final class CofferCli implements Runnable {
         return cl;
     }
 
+    /** The record-history job handler the server registers (exposed for tests). */
+    public static io.coffer.events.JobHandler historyJob(io.coffer.store.DataStore store, java.nio.file.Path workDir) {
+        return new HistoryJob(store, workDir);
+    }
+
     public static void main(String[] args) {
         CommandLine cl;
         try {

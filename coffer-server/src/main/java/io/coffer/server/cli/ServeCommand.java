@@ -63,7 +63,9 @@ final class ServeCommand implements Callable<Integer> {
         // Change log, jobs and webhooks. Worker nodes reconcile the store with the log, dispatch and run jobs;
         // API nodes only read the log (and append to it through the services).
         io.coffer.events.Events events = new io.coffer.events.Events(security.security(), ds,
-                io.coffer.events.Events.Config.DEFAULT);
+                io.coffer.events.Events.Config.DEFAULT,
+                java.util.Map.of(HistoryJob.TYPE, new HistoryJob(ds, io.coffer.server.http.VersionRoutes.workDir())),
+                java.util.Set.of(HistoryJob.TYPE));
         if (roles.contains("worker")) {
             events.start();
         }

@@ -1,0 +1,55 @@
+package io.coffer.server.cli;
+
+import io.coffer.events.JobHandler;
+import io.coffer.events.Jobs;
+import io.coffer.model.CofferException;
+import io.coffer.model.DatasetId;
+import io.coffer.model.ErrorCode;
+import io.coffer.store.DataStore;
+import io.coffer.store.Revision;
+import io.coffer.versions.History;
+import io.coffer.versions.Semver;
+import io.coffer.versions.Versions;
+import java.nio.file.Path;
+
+/**
+ * The background job that gives every published revision its semver record and, for a keyed resource, its
+ * record history (Parquet under the revision's derived/ prefix). Idempotent: building again writes the same.
+ */
+final class HistoryJob implements JobHandler {
+    static final String TYPE = "history";
+
+    private final DataStore store;
+    private final Path workDir;
+
+    HistoryJob(DataStore store, Path workDir) {
+        this.store = store;
+        this.workDir = workDir;
+    }
+
+    @Override
+    public void run(Jobs.Job job) {
+        DatasetId id = DatasetId.parse(job.subject());
+        Revision rev;
+        try {
+            rev = store.revision(id, job.revision());
+        } catch (CofferException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return; // deleted since: nothing to build
+            }
+            throw e;
+        }
+        Semver.of(store, id, rev.revision());
+        try (Versions v = new Versions(store, workDir)) {
+            Versions.Keyed k = v.keyed(rev, null);
+            if (!k.key().isEmpty()) {
+                History.build(v, rev, k.name());
+            }
+        } catch (CofferException e) {
+            if (e.code() == ErrorCode.INVALID_DATA || e.code() == ErrorCode.INVALID_DESCRIPTOR) {
+                throw new JobHandler.Permanent(e.getMessage());
+            }
+            throw e;
+        }
+    }
+}
