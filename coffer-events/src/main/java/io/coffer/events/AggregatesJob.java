@@ -6,7 +6,6 @@ import io.coffer.meta.DatasetAccess;
 import io.coffer.meta.Visibility;
 import io.coffer.model.CofferException;
 import io.coffer.model.DatasetId;
-import io.coffer.model.ErrorCode;
 import io.coffer.model.Json;
 import io.coffer.store.DataStore;
 import io.coffer.store.Revision;
@@ -30,16 +29,11 @@ public final class AggregatesJob implements JobHandler {
 
     @Override
     public void run(Jobs.Job job) {
-        DatasetId id = DatasetId.parse(job.subject());
-        Revision rev;
-        try {
-            rev = store.revision(id, job.revision());
-        } catch (CofferException e) {
-            if (e.code() == ErrorCode.NOT_FOUND) {
-                return; // deleted since: nothing to build
-            }
-            throw e;
+        Revision rev = JobHandler.revisionOf(store, job).orElse(null);
+        if (rev == null) {
+            return; // deleted since: nothing to build
         }
+        DatasetId id = rev.dataset();
         if (store.descriptor(rev).model() == null) {
             return; // a plain Data Package without a fiscal model has no aggregates
         }
@@ -47,11 +41,7 @@ public final class AggregatesJob implements JobHandler {
         try {
             keys = StaticAggregates.write(store, rev);
         } catch (CofferException e) {
-            if (e.code() == ErrorCode.INVALID_DATA || e.code() == ErrorCode.INVALID_DESCRIPTOR
-                    || e.code() == ErrorCode.CORRUPT) {
-                throw new JobHandler.Permanent(e.getMessage()); // retrying cannot fix the data
-            }
-            throw e;
+            throw JobHandler.classify(e);
         }
         changes.append(ChangeLog.Draft.dataset(ChangeLog.AGGREGATES_READY, id, rev.revision(), "worker",
                 access.visibility(id) == Visibility.PRIVATE, Json.object().put("files", keys.size())

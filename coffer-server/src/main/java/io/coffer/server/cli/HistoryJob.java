@@ -3,8 +3,6 @@ package io.coffer.server.cli;
 import io.coffer.events.JobHandler;
 import io.coffer.events.Jobs;
 import io.coffer.model.CofferException;
-import io.coffer.model.DatasetId;
-import io.coffer.model.ErrorCode;
 import io.coffer.store.DataStore;
 import io.coffer.store.Revision;
 import io.coffer.versions.History;
@@ -29,27 +27,18 @@ final class HistoryJob implements JobHandler {
 
     @Override
     public void run(Jobs.Job job) {
-        DatasetId id = DatasetId.parse(job.subject());
-        Revision rev;
-        try {
-            rev = store.revision(id, job.revision());
-        } catch (CofferException e) {
-            if (e.code() == ErrorCode.NOT_FOUND) {
-                return; // deleted since: nothing to build
-            }
-            throw e;
+        Revision rev = JobHandler.revisionOf(store, job).orElse(null);
+        if (rev == null) {
+            return; // deleted since: nothing to build
         }
-        Semver.of(store, id, rev.revision());
+        Semver.of(store, rev.dataset(), rev.revision());
         try (Versions v = new Versions(store, workDir)) {
             Versions.Keyed k = v.keyed(rev, null);
             if (!k.key().isEmpty()) {
                 History.build(v, rev, k.name());
             }
         } catch (CofferException e) {
-            if (e.code() == ErrorCode.INVALID_DATA || e.code() == ErrorCode.INVALID_DESCRIPTOR) {
-                throw new JobHandler.Permanent(e.getMessage());
-            }
-            throw e;
+            throw JobHandler.classify(e);
         }
     }
 }
