@@ -137,10 +137,18 @@ public final class Worker implements AutoCloseable {
                 LOG.warn("cannot renew the lease of job {}: {}", job.id(), e.toString());
             }
         }, every, every, TimeUnit.MILLISECONDS);
+        // One line when a job starts and one when it ends, on the node that runs it: the operator's (and the
+        // multi-node test's) record of which node ran what, and how often.
+        LOG.info("job {} ({} {} revision {}) attempt {} started on {}", job.id(), job.type(), job.subject(),
+                job.revision(), job.attempts(), node);
+        long started = System.nanoTime();
         try {
             handlers.get(job.type()).run(job);
             renewal.cancel(false);
-            if (!jobs.complete(job)) {
+            if (jobs.complete(job)) {
+                LOG.info("job {} ({} {} revision {}) done in {} ms", job.id(), job.type(), job.subject(),
+                        job.revision(), (System.nanoTime() - started) / 1_000_000);
+            } else {
                 LOG.warn("job {} ({} {}) finished after its lease was lost", job.id(), job.type(), job.subject());
             }
         } catch (Exception e) {

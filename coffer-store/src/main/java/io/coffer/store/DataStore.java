@@ -249,6 +249,11 @@ public final class DataStore implements AutoCloseable {
         return ref(id).map(r -> !r.deleted() && r.latest() > 0).orElse(false);
     }
 
+    /** The number of the latest revision, or 0 when the dataset does not exist (or was deleted). */
+    public long latestRevision(DatasetId id) {
+        return ref(id).filter(r -> !r.deleted()).map(DatasetRef::latest).orElse(0L);
+    }
+
     Optional<DatasetRef> ref(DatasetId id) {
         try {
             return blobs.getRef(base(id) + REF).map(r -> DatasetRef.parse(r.value()));

@@ -57,7 +57,25 @@ public final class DatasetService {
      * private is never public, not even for a moment.
      */
     public Revision publish(Principal p, DatasetId id, Visibility visibility, Stager stager) throws IOException {
+        return publish(p, id, visibility, null, stager);
+    }
+
+    /**
+     * Publishes only if the dataset's latest revision is {@code expectedLatest} (0: the dataset must not exist;
+     * null: any), so that of two clients publishing from the same revision exactly one wins and the other gets
+     * {@link io.coffer.model.ErrorCode#CONFLICT}. Checked before the upload is read, and again atomically
+     * with the switch.
+     */
+    public Revision publish(Principal p, DatasetId id, Visibility visibility, Long expectedLatest, Stager stager)
+            throws IOException {
         authz.requireWrite(p, id);
+        if (expectedLatest != null) {
+            long latest = store.latestRevision(id);
+            if (latest != expectedLatest) {
+                throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.CONFLICT, "dataset " + id
+                        + " is at revision " + latest + ", not " + expectedLatest + "; nothing was published");
+            }
+        }
         try (StagedPackage pkg = stager.stage()) {
             boolean existed = store.exists(id);
             if (visibility == Visibility.PRIVATE) {
@@ -65,7 +83,7 @@ public final class DatasetService {
             }
             Revision rev;
             try {
-                rev = store.publish(id, pkg.source());
+                rev = store.publish(id, pkg.source(), expectedLatest);
             } catch (RuntimeException e) {
                 if (visibility == Visibility.PRIVATE && !existed) {
                     access.forget(id);

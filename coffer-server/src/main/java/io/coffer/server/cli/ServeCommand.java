@@ -42,6 +42,21 @@ final class ServeCommand implements Callable<Integer> {
                     + "Env: COFFER_ROLES.")
     java.util.Set<String> roles;
 
+    @Option(names = "--job-threads", defaultValue = "2",
+            description = "Background job threads on a worker node (default 2). Env: COFFER_JOB_THREADS.")
+    int jobThreads;
+
+    @Option(names = "--job-lease", defaultValue = "60s", converter = DurationConverter.class,
+            description = "How long a worker's claim on a job lasts without renewal (renewed every third of it); "
+                    + "after a node dies its jobs are taken over once this runs out (default 60s). "
+                    + "Env: COFFER_JOB_LEASE.")
+    Duration jobLease;
+
+    @Option(names = "--job-poll", defaultValue = "1s", converter = DurationConverter.class,
+            description = "How often an idle worker looks for jobs queued by other nodes (default 1s). "
+                    + "Env: COFFER_JOB_POLL.")
+    Duration jobPoll;
+
     static boolean serving() {
         return serving;
     }
@@ -52,6 +67,14 @@ final class ServeCommand implements Callable<Integer> {
             throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.CONFIGURATION,
                     "--roles takes api, worker or both, not " + roles);
         }
+        if (jobThreads < 1 || jobThreads > 64) {
+            throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.CONFIGURATION,
+                    "--job-threads takes 1 to 64, not " + jobThreads);
+        }
+        io.coffer.events.Worker.Config d = io.coffer.events.Worker.Config.DEFAULT;
+        io.coffer.events.Events.Config eventsConfig = new io.coffer.events.Events.Config(
+                new io.coffer.events.Worker.Config(jobThreads, jobLease, jobPoll, d.backoff(), d.maxBackoff()),
+                io.coffer.events.Events.Config.DEFAULT.reconcileEvery(), true);
         DataStore ds = StoreOption.of(spec).open();
         // An empty store serves an empty, valid registry from the first request on.
         ds.registry().rebuild();
@@ -63,7 +86,7 @@ final class ServeCommand implements Callable<Integer> {
         // Change log, jobs and webhooks. Worker nodes reconcile the store with the log, dispatch and run jobs;
         // API nodes only read the log (and append to it through the services).
         io.coffer.events.Events events = new io.coffer.events.Events(security.security(), ds,
-                io.coffer.events.Events.Config.DEFAULT,
+                eventsConfig,
                 java.util.Map.of(HistoryJob.TYPE, new HistoryJob(ds, io.coffer.server.http.VersionRoutes.workDir())),
                 java.util.Set.of(HistoryJob.TYPE));
         if (roles.contains("worker")) {

@@ -97,7 +97,10 @@ public final class DatasetRoutes {
         Revision rev = store.revision(id, RevisionParam.of(ctx, store, id));
         DataPackage pkg = store.descriptor(rev);
         ObjectNode d = summary(id, rev, pkg);
-        d.put("latestRevision", store.revisions(id).getLast().revision());
+        long latest = store.latestRevision(id);
+        d.put("latestRevision", latest);
+        // For optimistic concurrency: PUT with If-Match: this ETag publishes only over this revision.
+        ctx.header("ETag", PublishRoutes.etag(latest));
         VersionRoutes.addVersion(d, store, id, rev.revision());
         String base = "/datasets/" + id.owner() + "/" + id.name() + "/@" + rev.revision() + "/";
         ArrayNode files = d.putArray("files");

@@ -39,7 +39,8 @@ final class PublishRoutes {
         // Limits are checked before the body is touched; the service authorizes before it calls the stager.
         Uploads.checkDeclaredLength(ctx.req().getContentLengthLong(), maxUploadBytes);
         boolean breaking = "true".equals(ctx.queryParam("breaking"));
-        Revision rev = datasets.publish(Authn.principal(ctx), id, visibility, () -> {
+        Long expected = expectedLatest(ctx);
+        Revision rev = datasets.publish(Authn.principal(ctx), id, visibility, expected, () -> {
             Uploads.checkZip(ctx.contentType());
             var staged = Uploads.stageZip(ctx.req().getInputStream(), maxUploadBytes, uploadDir);
             try {
@@ -61,6 +62,43 @@ final class PublishRoutes {
         ctx.header("Location", "/api/datasets/" + id.owner() + "/" + id.name() + "?revision=" + rev.revision());
         ctx.status(201);
         DatasetRoutes.json(ctx, o);
+    }
+
+    /**
+     * The optimistic-concurrency precondition of a publish: {@code If-Match: "r7"} (the ETag of
+     * {@code GET /api/datasets/{owner}/{name}}) publishes only over revision 7; {@code If-None-Match: *} only
+     * creates. A publish that loses gets 409, whether it lost before its upload was read or at the switch.
+     */
+    static Long expectedLatest(Context ctx) {
+        String ifMatch = ctx.header("If-Match");
+        String ifNoneMatch = ctx.header("If-None-Match");
+        if (ifMatch != null && ifNoneMatch != null) {
+            throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.BAD_REQUEST,
+                    "send If-Match or If-None-Match, not both");
+        }
+        if (ifNoneMatch != null) {
+            if (!ifNoneMatch.strip().equals("*")) {
+                throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.BAD_REQUEST,
+                        "If-None-Match on a publish must be * (create only)");
+            }
+            return 0L;
+        }
+        if (ifMatch == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = ETAG.matcher(ifMatch.strip());
+        if (!m.matches()) {
+            throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.BAD_REQUEST,
+                    "If-Match must be one dataset ETag such as \"r7\" (from GET /api/datasets/{owner}/{name})");
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    private static final java.util.regex.Pattern ETAG = java.util.regex.Pattern.compile("\"r([1-9][0-9]{0,17})\"");
+
+    /** The dataset's ETag: its latest revision. */
+    static String etag(long latest) {
+        return "\"r" + latest + "\"";
     }
 
     private void delete(Context ctx) {

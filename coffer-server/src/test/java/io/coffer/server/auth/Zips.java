@@ -10,7 +10,7 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-final class Zips {
+public final class Zips {
     private Zips() {
     }
 
@@ -22,6 +22,22 @@ final class Zips {
                 if (Files.isRegularFile(f) && !f.getFileName().toString().equals("SOURCE.txt")) {
                     z.putNextEntry(new ZipEntry(f.getFileName().toString()));
                     z.write(Files.readAllBytes(f));
+                    z.closeEntry();
+                }
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Every regular file under a folder except SOURCE.txt, at its path relative to the folder (data/x.csv). */
+    public static byte[] tree(Path dir) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(bytes); Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                String name = dir.relativize(f).toString().replace('\\', '/');
+                if (!name.equals("SOURCE.txt")) {
+                    z.putNextEntry(new ZipEntry(name));
+                    Files.copy(f, z);
                     z.closeEntry();
                 }
             }

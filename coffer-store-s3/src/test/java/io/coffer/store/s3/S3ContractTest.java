@@ -1,5 +1,6 @@
 package io.coffer.store.s3;
 
+import io.coffer.testing.S3ProxyServer;
 import io.coffer.store.DataStore;
 import io.coffer.store.Stores;
 import io.coffer.store.spi.BlobStore;

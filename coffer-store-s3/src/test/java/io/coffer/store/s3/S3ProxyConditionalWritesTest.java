@@ -1,5 +1,6 @@
 package io.coffer.store.s3;
 
+import io.coffer.testing.S3ProxyServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.coffer.store.s3;
+package io.coffer.testing;
 
 import java.io.InputStream;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,10 +30,10 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
  * {@code If-Match} precondition is checked again under that key's lock, right before the write, as
  * S3 does. {@code If-None-Match: *} is already atomic in the backend.
  */
-final class PerKeyAtomicBlobStore extends ForwardingBlobStore {
+public final class PerKeyAtomicBlobStore extends ForwardingBlobStore {
     private final ReentrantLock[] stripes = new ReentrantLock[256];
 
-    PerKeyAtomicBlobStore(BlobStore delegate) {
+    public PerKeyAtomicBlobStore(BlobStore delegate) {
         super(delegate);
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new ReentrantLock();
