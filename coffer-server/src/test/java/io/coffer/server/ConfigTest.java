@@ -66,4 +66,22 @@ class ConfigTest {
         assertThat(Files.exists(tmp.resolve("from-flag"))).isTrue();
         assertThat(Files.exists(tmp.resolve("from-file"))).isFalse();
     }
+
+    @Test
+    void durationsTakeUnitsOrIsoAndRefuseNonsense() throws Exception {
+        Path f = tmp.resolve("coffer.yaml");
+        Files.writeString(f, "jobLease: 90s\njobPoll: 250ms\njobThreads: 4\n");
+        String out = config(f);
+        assertThat(out).containsPattern("jobLease\\s+= PT1M30S").containsPattern("jobPoll\\s+= PT0\\.25S")
+                .containsPattern("jobThreads\\s+= 4");
+        for (String bad : new String[] {"0s", "-5s", "soon", "10 parsecs"}) {
+            Files.writeString(f, "jobLease: \"" + bad + "\"\n");
+            StringWriter err = new StringWriter();
+            CommandLine cl = CofferCli.commandLine("--config", f.toString());
+            cl.setOut(new PrintWriter(new StringWriter(), true));
+            cl.setErr(new PrintWriter(err, true));
+            assertThat(cl.execute("--config", f.toString(), "config")).as(bad).isNotZero();
+            assertThat(err.toString()).as(bad).contains(bad);
+        }
+    }
 }

@@ -514,6 +514,42 @@ abstract class AuthServerContract {
                 .status()).isEqualTo(403);
     }
 
+    @Test
+    @Order(7)
+    void preconditionsPublishOnlyOverTheRevisionTheClientSaw() throws Exception {
+        Who oscar = sessions.get("oscar");
+        String path = "/api/datasets/oscar/guarded";
+        // Create only: the second create loses.
+        assertThat(send("PUT", path, oscar, "application/zip", packageZip, "If-None-Match", "*").status()).isEqualTo(201);
+        Resp again = send("PUT", path, oscar, "application/zip", packageZip, "If-None-Match", "*");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().path("code").asText()).isEqualTo("conflict");
+        assertThat(again.json().path("detail").asText()).contains("is at revision 1, not 0");
+        // Update over the ETag read: once, then the same ETag is stale.
+        Resp show = send("GET", path, oscar, null, null);
+        String etag = show.raw().headers().firstValue("ETag").orElseThrow();
+        assertThat(etag).isEqualTo("\"r1\"");
+        Resp won = send("PUT", path, oscar, "application/zip", packageZip, "If-Match", etag);
+        assertThat(won.status()).as(won.text()).isEqualTo(201);
+        assertThat(won.json().path("revision").asLong()).isEqualTo(2);
+        // A stale precondition is answered before the body is read: garbage gets 409, not 400.
+        assertThat(send("PUT", path, oscar, "application/zip", "not a zip".getBytes(), "If-Match", etag).status())
+                .isEqualTo(409);
+        assertThat(store.revisions(DatasetId.of("oscar", "guarded"))).hasSize(2);
+        // Authorization comes first: someone who may not publish learns nothing about the revision.
+        assertThat(send("PUT", path, sessions.get("eddie"), "application/zip", packageZip, "If-Match", "\"r9\"")
+                .status()).isEqualTo(403);
+        // Malformed preconditions are 400s.
+        for (String[] h : new String[][] {{"If-Match", "W/\"r2\""}, {"If-Match", "\"2\""}, {"If-Match", "*"},
+                {"If-Match", "\"r2\", \"r3\""}, {"If-None-Match", "\"r2\""}}) {
+            Resp bad = send("PUT", path, oscar, "application/zip", packageZip, h);
+            assertThat(bad.status()).as("%s: %s", h[0], h[1]).isEqualTo(400);
+        }
+        assertThat(send("PUT", path, oscar, "application/zip", packageZip, "If-Match", "\"r2\"", "If-None-Match", "*")
+                .status()).isEqualTo(400);
+        assertThat(store.revisions(DatasetId.of("oscar", "guarded"))).hasSize(2);
+    }
+
     // ------------------------------------------------------------------ uploads
 
     @Test
