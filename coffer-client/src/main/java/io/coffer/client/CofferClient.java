@@ -67,7 +67,13 @@ public final class CofferClient {
     public record FileInfo(String path, long bytes, String sha256, String mediatype) {
     }
 
-    public record Dataset(DatasetSummary summary, long latestRevision, List<FileInfo> files, JsonNode descriptor) {
+    /**
+     * {@code latestRevision} is what {@link #publish(DatasetId, Path, long)} expects to publish over;
+     * {@code etag} is the server's ETag for it (such as {@code "r7"}, quotes included), for callers that speak
+     * HTTP themselves.
+     */
+    public record Dataset(DatasetSummary summary, long latestRevision, List<FileInfo> files, JsonNode descriptor,
+                          String etag) {
     }
 
     public record RevisionInfo(long revision, Instant publishedAt, long bytes, String manifestSha256) {
@@ -93,11 +99,14 @@ public final class CofferClient {
 
     /** A dataset at its latest revision ({@code revision} null) or the given one. */
     public Dataset dataset(DatasetId id, Long revision) {
-        JsonNode n = getJson("api/datasets/" + id.owner() + "/" + id.name() + (revision == null ? "" : "?revision=" + revision));
+        HttpResponse<byte[]> r = send(request("api/datasets/" + id.owner() + "/" + id.name()
+                + (revision == null ? "" : "?revision=" + revision)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode n = json(r);
         List<FileInfo> files = new ArrayList<>();
         n.path("files").forEach(f -> files.add(new FileInfo(f.path("path").asText(), f.path("bytes").asLong(),
                 f.path("sha256").asText(), f.path("mediatype").asText())));
-        return new Dataset(DatasetSummary.of(n), n.path("latestRevision").asLong(), files, n.path("descriptor"));
+        return new Dataset(DatasetSummary.of(n), n.path("latestRevision").asLong(), files, n.path("descriptor"),
+                r.headers().firstValue("ETag").orElse(null));
     }
 
     public List<RevisionInfo> revisions(DatasetId id) {
@@ -175,10 +184,30 @@ public final class CofferClient {
 
     /** Publishes a local package directory as a new revision (needs a token with publish scope). */
     public Published publish(DatasetId id, Path packageDir) {
+        return publish(id, packageDir, null);
+    }
+
+    /**
+     * Publishes only if the dataset's latest revision is still {@code expectedRevision} (as read from
+     * {@link Dataset#latestRevision()}); 0 means the dataset must not exist yet. Otherwise nothing is published
+     * and a {@link CofferException} with {@link ErrorCode#CONFLICT} is thrown: read again, then decide.
+     */
+    public Published publish(DatasetId id, Path packageDir, long expectedRevision) {
+        if (expectedRevision < 0) {
+            throw new IllegalArgumentException("expectedRevision must be 0 (create only) or a revision number");
+        }
+        return publish(id, packageDir, Long.valueOf(expectedRevision));
+    }
+
+    private Published publish(DatasetId id, Path packageDir, Long expectedRevision) {
         try {
-            HttpRequest req = request("api/datasets/" + id.owner() + "/" + id.name())
-                    .header("Content-Type", "application/zip")
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(zip(packageDir))).build();
+            HttpRequest.Builder b = request("api/datasets/" + id.owner() + "/" + id.name())
+                    .header("Content-Type", "application/zip");
+            if (expectedRevision != null) {
+                b = expectedRevision == 0 ? b.header("If-None-Match", "*")
+                        : b.header("If-Match", "\"r" + expectedRevision + "\"");
+            }
+            HttpRequest req = b.PUT(HttpRequest.BodyPublishers.ofByteArray(zip(packageDir))).build();
             JsonNode n = json(send(req, HttpResponse.BodyHandlers.ofByteArray()));
             return new Published(id, n.path("revision").asLong(), n.path("files").asInt(), n.path("bytes").asLong());
         } catch (IOException e) {
@@ -233,8 +262,9 @@ public final class CofferClient {
             // keep the status line
         }
         String c = code;
+        // Without a code (a proxy's answer) only the status is known; a 409 is still a conflict.
         ErrorCode ec = Stream.of(ErrorCode.values()).filter(e -> e.code().equals(c)).findFirst()
-                .orElse(status >= 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST);
+                .orElse(status >= 500 ? ErrorCode.INTERNAL : status == 409 ? ErrorCode.CONFLICT : ErrorCode.BAD_REQUEST);
         return new CofferException(ec, detail, details);
     }
 

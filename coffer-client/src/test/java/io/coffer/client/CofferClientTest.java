@@ -19,11 +19,21 @@ import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** The client against the real server on port 0: publish, read, download, aggregate, validate, errors. */
+/**
+ * The client against the real server on port 0: publish, read, download, aggregate, validate, errors, and
+ * publishes that expect a revision.
+ */
 class CofferClientTest {
     @Test
     void roundTripThroughTheRealServer() throws Exception {
@@ -67,6 +77,66 @@ class CofferClientTest {
                     .isInstanceOf(CofferException.class).extracting(e -> ((CofferException) e).code())
                     .isEqualTo(ErrorCode.UNAUTHENTICATED);
             assertThat(publisher.toString()).doesNotContain(token);
+        } finally {
+            store.close();
+            db.close();
+        }
+    }
+
+    @Test
+    void publishWithAnExpectedRevisionOnlyWinsOverThatRevision() throws Exception {
+        MetaDb db = MetaDb.inMemory("client-expect-" + System.nanoTime());
+        DataStore store = new DataStore(new InMemoryBlobStore("client-expect-" + System.nanoTime()));
+        Security sec = new Security(db, store);
+        sec.accounts().createUser(Principal.SYSTEM, "pub", "publisher-password-1".toCharArray(), false);
+        sec.accounts().createOrg(Principal.session("pub", false), "ukgov");
+        String token = sec.accounts().createToken(Principal.SYSTEM, "pub", Scope.PUBLISH, "ukgov", null,
+                Instant.now().plus(Duration.ofDays(1)), "client test").secret();
+        try (CofferServer server = new CofferServer(store, new ServerSecurity(sec, 64L << 20,
+                Files.createTempDirectory("client"), false, null), "127.0.0.1", 0).start()) {
+            CofferClient publisher = CofferClient.withToken(URI.create("http://127.0.0.1:" + server.port()), token);
+            DatasetId id = DatasetId.of("ukgov", "cra");
+            Path pkg = Corpus.get("ukgov-cra-sample");
+
+            // 0: create only.
+            assertThat(publisher.publish(id, pkg, 0).revision()).isEqualTo(1);
+            assertThatThrownBy(() -> publisher.publish(id, pkg, 0)).isInstanceOf(CofferException.class)
+                    .hasMessageContaining("is at revision 1, not 0")
+                    .extracting(e -> ((CofferException) e).code()).isEqualTo(ErrorCode.CONFLICT);
+
+            CofferClient.Dataset read = publisher.dataset(id, null);
+            assertThat(read.latestRevision()).isEqualTo(1);
+            assertThat(read.etag()).isEqualTo("\"r1\"");
+            // Two writers that both read revision 1: the first wins, the second must not overwrite it unseen.
+            assertThat(publisher.publish(id, pkg, read.latestRevision()).revision()).isEqualTo(2);
+            assertThatThrownBy(() -> publisher.publish(id, pkg, read.latestRevision()))
+                    .isInstanceOf(CofferException.class).hasMessageContaining("is at revision 2, not 1")
+                    .extracting(e -> ((CofferException) e).code()).isEqualTo(ErrorCode.CONFLICT);
+            assertThat(publisher.dataset(id, 1L).etag()).as("the ETag is the latest revision's").isEqualTo("\"r2\"");
+
+            // At the same moment: exactly one of the writers expecting revision 2 publishes.
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<Long>> tries = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    tries.add(pool.submit(() -> publisher.publish(id, pkg, 2).revision()));
+                }
+                int won = 0;
+                for (Future<Long> f : tries) {
+                    try {
+                        assertThat(f.get()).isEqualTo(3);
+                        won++;
+                    } catch (ExecutionException e) {
+                        assertThat(e.getCause()).isInstanceOf(CofferException.class);
+                        assertThat(((CofferException) e.getCause()).code()).isEqualTo(ErrorCode.CONFLICT);
+                    }
+                }
+                assertThat(won).isEqualTo(1);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(publisher.revisions(id)).hasSize(3);
+            assertThatThrownBy(() -> publisher.publish(id, pkg, -1)).isInstanceOf(IllegalArgumentException.class);
         } finally {
             store.close();
             db.close();

@@ -4,11 +4,22 @@ import io.coffer.testing.Corpus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coffer.meta.MetaDb;
+import io.coffer.meta.Scope;
+import io.coffer.meta.auth.Principal;
+import io.coffer.meta.auth.Security;
+import io.coffer.model.DatasetId;
 import io.coffer.server.cli.CofferCli;
+import io.coffer.server.http.CofferServer;
+import io.coffer.server.http.ServerSecurity;
+import io.coffer.store.DataStore;
+import io.coffer.store.memory.InMemoryBlobStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -155,6 +166,72 @@ class CliTest {
         assertThat(run("frobnicate").code()).isEqualTo(CofferCli.USAGE);
         assertThat(run("publish", "/definitely/not/here", "--owner", "x", "--store", store()).err())
                 .contains("no datapackage.json");
+    }
+
+    @Test
+    void expectRevisionPublishesOnlyOverTheRevisionExpected() {
+        String src = Corpus.get("ukgov-cra-sample").toString();
+        Result created = run("publish", src, "--owner", "ukgov", "--name", "cra", "--expect-revision", "0", "--store", store());
+        assertThat(created.code()).as(created.err()).isZero();
+        assertThat(created.out()).contains("published ukgov/cra revision 1");
+        Result exists = run("publish", src, "--owner", "ukgov", "--name", "cra", "--expect-revision", "0", "--store", store());
+        assertThat(exists.code()).isEqualTo(CofferCli.CONFLICT);
+        assertThat(exists.err()).contains("dataset ukgov/cra is at revision 1, not 0; nothing was published");
+
+        // Two publishers that both saw revision 1: the second must not replace what it has not seen.
+        Result first = run("publish", src, "--owner", "ukgov", "--name", "cra", "--expect-revision", "1", "--store", store());
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out()).contains("published ukgov/cra revision 2");
+        Result second = run("publish", src, "--owner", "ukgov", "--name", "cra", "--expect-revision", "1", "--store", store());
+        assertThat(second.code()).isEqualTo(CofferCli.CONFLICT);
+        assertThat(second.err()).contains("is at revision 2, not 1; nothing was published");
+        assertThat(second.out()).doesNotContain("published");
+        assertThat(run("ls", "--store", store()).out()).contains("ukgov/cra").contains("@2").doesNotContain("@3");
+
+        Result negative = run("publish", src, "--owner", "ukgov", "--name", "cra", "--expect-revision", "-1", "--store", store());
+        assertThat(negative.code()).isEqualTo(CofferCli.USAGE);
+        assertThat(negative.err()).contains("--expect-revision must be 0");
+    }
+
+    @Test
+    void expectRevisionTravelsAsAPreconditionWithRemote() throws Exception {
+        MetaDb db = MetaDb.inMemory("cli-expect-" + System.nanoTime());
+        DataStore ds = new DataStore(new InMemoryBlobStore("cli-expect-" + System.nanoTime()));
+        Security sec = new Security(db, ds);
+        sec.accounts().createUser(Principal.SYSTEM, "pub", "publisher-password-1".toCharArray(), false);
+        sec.accounts().createOrg(Principal.session("pub", false), "ukgov");
+        Path tokenFile = tmp.resolve("token");
+        Files.writeString(tokenFile, sec.accounts().createToken(Principal.SYSTEM, "pub", Scope.PUBLISH, "ukgov", null,
+                Instant.now().plus(Duration.ofDays(1)), "cli test").secret());
+        try (CofferServer server = new CofferServer(ds, new ServerSecurity(sec, 64L << 20, tmp.resolve("uploads"),
+                false, null), "127.0.0.1", 0).start()) {
+            String url = "http://127.0.0.1:" + server.port();
+            String src = Corpus.get("ukgov-cra-sample").toString();
+            List<String> remote = List.of("publish", src, "--owner", "ukgov", "--name", "cra", "--remote", url,
+                    "--token-file", tokenFile.toString(), "--expect-revision");
+
+            Result created = run(with(remote, "0"));
+            assertThat(created.code()).as(created.err()).isZero();
+            assertThat(created.out()).contains("published ukgov/cra revision 1");
+            Result exists = run(with(remote, "0"));
+            assertThat(exists.code()).isEqualTo(CofferCli.CONFLICT);
+            assertThat(exists.err()).contains("dataset ukgov/cra is at revision 1, not 0; nothing was published");
+
+            assertThat(run(with(remote, "1")).out()).contains("published ukgov/cra revision 2");
+            Result stale = run(with(remote, "1"));
+            assertThat(stale.code()).isEqualTo(CofferCli.CONFLICT);
+            assertThat(stale.err()).contains("is at revision 2, not 1; nothing was published");
+            assertThat(ds.revisions(DatasetId.of("ukgov", "cra"))).hasSize(2);
+        } finally {
+            ds.close();
+            db.close();
+        }
+    }
+
+    private static String[] with(List<String> args, String last) {
+        List<String> all = new ArrayList<>(args);
+        all.add(last);
+        return all.toArray(String[]::new);
     }
 
     @Test

@@ -112,8 +112,15 @@ class VersionsCliTest {
         write(changes.resolve("dataset.csv"), List.of(header, changed, added));
         Path deletes = tmp.resolve("deletes.csv");
         Files.writeString(deletes, "openspending_id\n" + rows.get(2).get(id) + "\n");
+        // --expect-revision is checked against the revision the merge starts from: nothing else is published.
+        for (String wrong : List.of("0", "2")) {
+            Result stale = run("publish", changes.toString(), "--owner", "ukgov", "--name", "cra", "--mode", "upsert",
+                    "--deletes", deletes.toString(), "--expect-revision", wrong, "--store", store);
+            assertThat(stale.code()).as(stale.err()).isEqualTo(CofferCli.CONFLICT);
+            assertThat(stale.err()).contains("is at revision 1, not " + wrong + "; nothing was published");
+        }
         Result up = run("publish", changes.toString(), "--owner", "ukgov", "--name", "cra", "--mode", "upsert",
-                "--deletes", deletes.toString(), "--store", store);
+                "--deletes", deletes.toString(), "--expect-revision", "1", "--store", store);
         assertThat(up.code()).as(up.err()).isZero();
         assertThat(up.out()).contains("upsert onto revision 1: 1 updated, 1 added, 1 deleted, 2000 rows",
                 "published ukgov/cra revision 2", "version 1.0.1 (patch)");
@@ -152,6 +159,11 @@ class VersionsCliTest {
 
         // dropping a field is breaking: refused (exit 3, conflict) without --breaking, then published as 2.0.0
         Path dropped = keyedPackage(tmp.resolve("dropped"), "cofog2_color");
+        // A stale --expect-revision is reported as such, not judged against the revision not yet seen.
+        Result unseen = run("publish", dropped.toString(), "--owner", "ukgov", "--name", "cra", "--expect-revision",
+                "1", "--store", store);
+        assertThat(unseen.code()).isEqualTo(CofferCli.CONFLICT);
+        assertThat(unseen.err()).contains("is at revision 2, not 1").doesNotContain("was dropped");
         Result refused = run("publish", dropped.toString(), "--owner", "ukgov", "--name", "cra", "--store", store);
         assertThat(refused.code()).isEqualTo(CofferCli.CONFLICT);
         assertThat(refused.err()).contains("field 'cofog2_color' was dropped", "--breaking");

@@ -68,8 +68,18 @@ final class PublishCommand implements Callable<Integer> {
             + "a new required field, another primary key); the revision gets a new major version.")
     boolean breaking;
 
+    @Option(names = "--expect-revision", paramLabel = "N",
+            description = "Publish only if the dataset's latest revision is still N (0: only if the dataset does not "
+                    + "exist yet); otherwise nothing is published and the exit code is 3. Guards against replacing a "
+                    + "revision you have not seen. Works locally, with --remote and with --mode upsert.")
+    Long expectRevision;
+
     @Override
     public Integer call() throws Exception {
+        if (expectRevision != null && expectRevision < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--expect-revision must be 0 (the dataset must not exist yet) or a revision number");
+        }
         if (!mode.equals("replace") && !mode.equals("upsert")) {
             throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.BAD_REQUEST,
                     "--mode must be replace or upsert");
@@ -85,7 +95,7 @@ final class PublishCommand implements Callable<Integer> {
             }
             return upsert();
         }
-        return publish(source, null);
+        return publish(source, expectRevision);
     }
 
     /** Merges the changes (and deletes) into the latest revision in a temporary package, then publishes that. */
@@ -96,6 +106,9 @@ final class PublishCommand implements Callable<Integer> {
                      io.coffer.server.http.VersionRoutes.workDir())) {
             DatasetId id = datasetId(PackageSource.directory(source));
             Revision latest = ds.revision(id, null);
+            // Compared with the revision the merge starts from, so the publish below (which expects that one)
+            // cannot succeed over anything else.
+            checkExpected(id, latest.revision());
             io.coffer.versions.Upsert.Result r = io.coffer.versions.Upsert.stage(v, ds, latest, source, deletes,
                     staged.resolve("package"));
             spec.commandLine().getOut().printf("upsert onto revision %d: %d updated, %d added, %d deleted, %d rows%n",
@@ -109,6 +122,14 @@ final class PublishCommand implements Callable<Integer> {
             try (var walk = Files.walk(staged)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /** The same refusal (and wording) as the store's, for --expect-revision. */
+    private void checkExpected(DatasetId id, long latest) {
+        if (expectRevision != null && expectRevision != latest) {
+            throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.CONFLICT, "dataset " + id
+                    + " is at revision " + latest + ", not " + expectRevision + "; nothing was published");
         }
     }
 
@@ -145,12 +166,15 @@ final class PublishCommand implements Callable<Integer> {
         }
         if (remote != null) {
             RemotePublish.Result r = RemotePublish.publish(src, remote, id, RemotePublish.token(tokenFile, token),
-                    makePrivate, breaking);
+                    makePrivate, breaking, expectedLatest);
             spec.commandLine().getOut().printf("published %s revision %d (%d files, %d bytes) to %s%n", id, r.revision(),
                     r.files(), r.bytes(), remote);
             return 0;
         }
         try (DataStore ds = StoreOption.of(spec).open()) {
+            // Before the compatibility check, which would otherwise judge against a revision the caller has not
+            // seen; the publish checks again, atomically.
+            checkExpected(id, ds.latestRevision(id));
             // Schema compatibility with the latest revision: a breaking change needs --breaking.
             io.coffer.versions.Semver.checkPublish(ds, id, DataPackage.read(src.descriptor()), breaking);
             Revision rev = ds.publish(id, src, expectedLatest);

@@ -34,12 +34,15 @@ final class RemotePublish {
 
     static Result publish(PackageSource src, URI remote, DatasetId id, String token, boolean makePrivate)
             throws IOException, InterruptedException {
-        return publish(src, remote, id, token, makePrivate, false);
+        return publish(src, remote, id, token, makePrivate, false, null);
     }
 
-    /** {@code breaking}: allow a breaking schema change (the server refuses one otherwise). */
+    /**
+     * {@code breaking}: allow a breaking schema change (the server refuses one otherwise). {@code expectedLatest}:
+     * publish only over that revision (0: only create), as {@code If-Match}/{@code If-None-Match}; null: any.
+     */
     static Result publish(PackageSource src, URI remote, DatasetId id, String token, boolean makePrivate,
-                          boolean breaking)
+                          boolean breaking, Long expectedLatest)
             throws IOException, InterruptedException {
         Path zip = Files.createTempFile("coffer-publish-", ".zip");
         try {
@@ -48,12 +51,15 @@ final class RemotePublish {
             URI uri = URI.create(base + "/api/datasets/" + id.owner() + "/" + id.name()
                     + (makePrivate ? "?visibility=private" : "")
                     + (breaking ? (makePrivate ? "&" : "?") + "breaking=true" : ""));
-            HttpRequest req = HttpRequest.newBuilder(uri)
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                     .header("Authorization", "Bearer " + token)
                     .header("Content-Type", "application/zip")
-                    .timeout(Duration.ofMinutes(30))
-                    .PUT(HttpRequest.BodyPublishers.ofFile(zip))
-                    .build();
+                    .timeout(Duration.ofMinutes(30));
+            if (expectedLatest != null) {
+                b.header(expectedLatest == 0 ? "If-None-Match" : "If-Match",
+                        expectedLatest == 0 ? "*" : "\"r" + expectedLatest + "\"");
+            }
+            HttpRequest req = b.PUT(HttpRequest.BodyPublishers.ofFile(zip)).build();
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
                     .followRedirects(HttpClient.Redirect.NEVER).build();
             HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
