@@ -25,6 +25,8 @@ public enum ErrorCode {
     /** The outcome of a write is not known (e.g. the connection dropped after the request was sent). */
     COMMIT_UNKNOWN("commit-unknown", 503),
     STORE_UNAVAILABLE("store-unavailable", 503),
+    /** A query ran past the engine's time limit and was cancelled; a narrower query (more cuts) may pass. */
+    QUERY_TIMEOUT("query-timeout", 503),
     CORRUPT("corrupt", 500),
     CONFIGURATION("configuration", 500),
     INTERNAL("internal", 500);

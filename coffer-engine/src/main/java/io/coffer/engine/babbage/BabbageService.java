@@ -562,13 +562,15 @@ public final class BabbageService {
         }
     }
 
-    private static PreparedStatement prepare(Connection c, Sql q) throws SQLException {
+    private PreparedStatement prepare(Connection c, Sql q) throws SQLException {
         PreparedStatement ps = c.prepareStatement(q.text());
+        // DuckDB cancels the statement when it runs past this (and a streamed CSV export with it).
+        ps.setQueryTimeout(engine.config().queryTimeoutSeconds());
         q.bind(ps);
         return ps;
     }
 
-    private static long count(Connection c, Sql q) throws SQLException {
+    private long count(Connection c, Sql q) throws SQLException {
         try (PreparedStatement ps = prepare(c, q); ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
@@ -669,7 +671,18 @@ public final class BabbageService {
         return new CofferException(ErrorCode.BAD_REQUEST, message);
     }
 
-    private static CofferException failed(DatasetId id, SQLException e) {
+    private CofferException failed(DatasetId id, SQLException e) {
+        return failed(id, e, engine.config().queryTimeoutSeconds());
+    }
+
+    /** A failed query as the API reports it: a cancelled one (the time limit) apart from the rest. */
+    static CofferException failed(DatasetId id, SQLException e, int timeoutSeconds) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("INTERRUPT") || m.contains("Interrupted")) {
+            return new CofferException(ErrorCode.QUERY_TIMEOUT, "the query on " + id + " ran longer than "
+                    + timeoutSeconds + " s and was cancelled; narrow it with cuts, fewer drilldowns or a smaller page",
+                    e);
+        }
         return new CofferException(ErrorCode.INTERNAL, "query on " + id + " failed: " + e.getMessage(), e);
     }
 
