@@ -41,6 +41,14 @@ public final class DatasetService {
     public interface StagedPackage extends AutoCloseable {
         PackageSource source();
 
+        /**
+         * The revision this package was built on (an upsert merges into one), which must still be the latest when
+         * it is published; null: none.
+         */
+        default Long basedOn() {
+            return null;
+        }
+
         @Override
         void close();
     }
@@ -83,7 +91,7 @@ public final class DatasetService {
             }
             Revision rev;
             try {
-                rev = store.publish(id, pkg.source(), expectedLatest);
+                rev = store.publish(id, pkg.source(), expectedLatest != null ? expectedLatest : pkg.basedOn());
             } catch (RuntimeException e) {
                 if (visibility == Visibility.PRIVATE && !existed) {
                     access.forget(id);

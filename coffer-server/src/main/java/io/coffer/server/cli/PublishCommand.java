@@ -1,5 +1,6 @@
 package io.coffer.server.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.coffer.loader.Report;
 import io.coffer.loader.TerminalProgress;
 import io.coffer.loader.ValidationOptions;
@@ -88,13 +89,10 @@ final class PublishCommand implements Callable<Integer> {
             throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.BAD_REQUEST,
                     "--deletes needs --mode upsert");
         }
-        if (mode.equals("upsert")) {
-            if (remote != null) {
-                throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.BAD_REQUEST,
-                        "--mode upsert publishes to a local store; merge locally and publish the result with --remote");
-            }
+        if (mode.equals("upsert") && remote == null) {
             return upsert();
         }
+        // With --remote an upsert sends the changes (and --deletes) as they are; the server merges them.
         return publish(source, expectRevision);
     }
 
@@ -166,7 +164,17 @@ final class PublishCommand implements Callable<Integer> {
         }
         if (remote != null) {
             RemotePublish.Result r = RemotePublish.publish(src, remote, id, RemotePublish.token(tokenFile, token),
-                    makePrivate, breaking, expectedLatest);
+                    makePrivate, breaking, expectedLatest, mode.equals("upsert"), deletes);
+            if (r.upsert() != null) {
+                JsonNode u = r.upsert();
+                spec.commandLine().getOut().printf("upsert onto revision %d: %d updated, %d added, %d deleted, %d rows%n",
+                        u.path("onto").asLong(), u.path("updated").asLong(), u.path("inserted").asLong(),
+                        u.path("deleted").asLong(), u.path("rows").asLong());
+                if (u.path("unknownDeletes").asLong() > 0) {
+                    spec.commandLine().getErr().printf("coffer: %d key(s) in %s were not in revision %d%n",
+                            u.path("unknownDeletes").asLong(), deletes, u.path("onto").asLong());
+                }
+            }
             spec.commandLine().getOut().printf("published %s revision %d (%d files, %d bytes) to %s%n", id, r.revision(),
                     r.files(), r.bytes(), remote);
             return 0;

@@ -19,7 +19,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -29,7 +31,8 @@ final class RemotePublish {
     private RemotePublish() {
     }
 
-    record Result(long revision, int files, long bytes) {
+    /** {@code upsert}: the server's merge counts, for {@code --mode upsert}; else null. */
+    record Result(long revision, int files, long bytes, JsonNode upsert) {
     }
 
     static Result publish(PackageSource src, URI remote, DatasetId id, String token, boolean makePrivate)
@@ -44,13 +47,32 @@ final class RemotePublish {
     static Result publish(PackageSource src, URI remote, DatasetId id, String token, boolean makePrivate,
                           boolean breaking, Long expectedLatest)
             throws IOException, InterruptedException {
+        return publish(src, remote, id, token, makePrivate, breaking, expectedLatest, false, null);
+    }
+
+    /**
+     * {@code upsert}: the package's keyed data file holds changed and new rows only, and {@code deletes} (may be
+     * null) the keys to remove; the server merges them into the latest revision ({@code ?mode=upsert}).
+     */
+    static Result publish(PackageSource src, URI remote, DatasetId id, String token, boolean makePrivate,
+                          boolean breaking, Long expectedLatest, boolean upsert, Path deletes)
+            throws IOException, InterruptedException {
         Path zip = Files.createTempFile("coffer-publish-", ".zip");
         try {
-            writeZip(src, zip);
+            writeZip(src, zip, deletes);
             String base = remote.toString().replaceAll("/+$", "");
+            List<String> query = new ArrayList<>();
+            if (makePrivate) {
+                query.add("visibility=private");
+            }
+            if (breaking) {
+                query.add("breaking=true");
+            }
+            if (upsert) {
+                query.add("mode=upsert");
+            }
             URI uri = URI.create(base + "/api/datasets/" + id.owner() + "/" + id.name()
-                    + (makePrivate ? "?visibility=private" : "")
-                    + (breaking ? (makePrivate ? "&" : "?") + "breaking=true" : ""));
+                    + (query.isEmpty() ? "" : "?" + String.join("&", query)));
             HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                     .header("Authorization", "Bearer " + token)
                     .header("Content-Type", "application/zip")
@@ -76,7 +98,8 @@ final class RemotePublish {
                 throw new CofferException(code(body.path("code").asText(), r.statusCode()),
                         body.path("detail").asText("the server refused the publish (" + r.statusCode() + ")"), details);
             }
-            return new Result(body.path("revision").asLong(), body.path("files").asInt(), body.path("bytes").asLong());
+            return new Result(body.path("revision").asLong(), body.path("files").asInt(), body.path("bytes").asLong(),
+                    body.has("upsert") ? body.path("upsert") : null);
         } finally {
             Files.deleteIfExists(zip);
         }
@@ -91,8 +114,11 @@ final class RemotePublish {
         return status >= 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST;
     }
 
-    /** The descriptor and the local files its resources name (nothing else from the folder). */
-    static void writeZip(PackageSource src, Path zip) throws IOException {
+    /**
+     * The descriptor and the local files its resources name (nothing else from the folder), plus {@code deletes}
+     * (if any) under the name the server reserves for an upsert's keys to remove.
+     */
+    static void writeZip(PackageSource src, Path zip, Path deletes) throws IOException {
         byte[] descriptor = src.descriptor();
         DataPackage pkg = DataPackage.read(descriptor);
         Set<PackagePath> files = new LinkedHashSet<>();
@@ -124,6 +150,11 @@ final class RemotePublish {
                     in.transferTo(out);
                     out.closeEntry();
                 }
+            }
+            if (deletes != null) {
+                out.putNextEntry(new ZipEntry(io.coffer.server.http.CofferServer.UPSERT_DELETES_FILE));
+                Files.copy(deletes, out);
+                out.closeEntry();
             }
         }
     }

@@ -16,6 +16,9 @@ import org.slf4j.MDC;
  * place; each route class only turns HTTP into calls on the store and back.
  */
 public final class CofferServer implements AutoCloseable {
+    /** In an upsert upload ({@code PUT ...?mode=upsert}), the CSV of primary keys to remove, at the package root. */
+    public static final String UPSERT_DELETES_FILE = "coffer-deletes.csv";
+
     private static final Logger LOG = LoggerFactory.getLogger(CofferServer.class);
 
     /** A connection with no bytes moving for this long is closed (headers included). */

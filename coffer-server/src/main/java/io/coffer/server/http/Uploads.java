@@ -46,20 +46,21 @@ final class Uploads {
         }
     }
 
-    static DatasetService.StagedPackage stageZip(InputStream body, long maxBytes, Path tmpRoot) throws IOException {
+    static Staged stageZip(InputStream body, long maxBytes, Path tmpRoot) throws IOException {
         Unzipped u = unzip(body, maxBytes, tmpRoot);
-        PackageSource source = PackageSource.directory(u.root());
-        return new DatasetService.StagedPackage() {
-            @Override
-            public PackageSource source() {
-                return source;
-            }
+        return new Staged(u, PackageSource.directory(u.root()));
+    }
 
-            @Override
-            public void close() {
-                deleteTree(u.dir());
-            }
-        };
+    /** An unpacked upload as a package to publish; {@link #root()} is the package's folder. */
+    record Staged(Unzipped unzipped, PackageSource source) implements DatasetService.StagedPackage {
+        Path root() {
+            return unzipped.root();
+        }
+
+        @Override
+        public void close() {
+            deleteTree(unzipped.dir());
+        }
     }
 
     /** An unpacked upload: the temporary folder (to delete) and the package root inside it. */
