@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import io.coffer.meta.Accounts;
 import io.coffer.meta.ChangeLog;
 import io.coffer.meta.MetaDb;
 import io.coffer.meta.Role;
@@ -159,6 +160,29 @@ abstract class EventsContract {
         assertThat(eventsOf(id).get(1).data().path("visibility").asText()).isEqualTo("public");
         assertThat(sec.changes().since(0, 10_000)).extracting(ChangeLog.Change::type)
                 .contains(ChangeLog.USER_CREATED, ChangeLog.ORG_CREATED, ChangeLog.MEMBER_SET);
+    }
+
+    @Test
+    void anAccountChangeAndItsEventCommitTogether() throws Exception {
+        long before = sec.changes().lastId();
+        // The event cannot be written: the change must not happen either.
+        db.jdbi().useHandle(h -> h.execute("ALTER TABLE events RENAME TO events_away"));
+        try {
+            assertThatThrownBy(() -> sec.accounts().createUser(Principal.SYSTEM, "tx-user", "tx password 123".toCharArray(),
+                    false)).isNotNull();
+            assertThatThrownBy(() -> sec.accounts().createOrg(Principal.session("eve", false), "tx-org")).isNotNull();
+            assertThatThrownBy(() -> sec.accounts().setMember(Principal.SYSTEM, "acme", "root", Role.EDITOR)).isNotNull();
+        } finally {
+            db.jdbi().useHandle(h -> h.execute("ALTER TABLE events_away RENAME TO events"));
+        }
+        assertThat(sec.accounts().accounts().user("tx-user")).isEmpty();
+        assertThat(sec.accounts().accounts().orgExists("tx-org")).isFalse();
+        assertThat(sec.accounts().accounts().members("acme")).extracting(Accounts.Membership::user).doesNotContain("root");
+        assertThat(sec.changes().lastId()).isEqualTo(before);
+        // And with the log back, both happen.
+        sec.accounts().createUser(Principal.SYSTEM, "tx-user", "tx password 123".toCharArray(), false);
+        assertThat(sec.accounts().accounts().user("tx-user")).isPresent();
+        assertThat(sec.changes().since(before, 10)).extracting(ChangeLog.Change::type).containsExactly(ChangeLog.USER_CREATED);
     }
 
     @Test

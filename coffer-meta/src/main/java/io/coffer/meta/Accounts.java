@@ -31,6 +31,12 @@ public final class Accounts {
     }
 
     public void createUser(String name, String passwordHash, boolean admin, String oidcIssuer, String oidcSubject) {
+        createUser(name, passwordHash, admin, oidcIssuer, oidcSubject, NOTHING);
+    }
+
+    /** {@code also} runs in the same transaction (the change-log event of this change). */
+    public void createUser(String name, String passwordHash, boolean admin, String oidcIssuer, String oidcSubject,
+                           java.util.function.Consumer<Handle> also) {
         inTransaction(h -> {
             h.createUpdate("INSERT INTO owners (name, kind, created_at) VALUES (:n, 'user', :t)")
                     .bind("n", name).bind("t", System.currentTimeMillis()).execute();
@@ -38,11 +44,17 @@ public final class Accounts {
                             + "VALUES (:n, :p, :a, :i, :s)")
                     .bind("n", name).bind("p", passwordHash).bind("a", admin).bind("i", oidcIssuer).bind("s", oidcSubject)
                     .execute();
+            also.accept(h);
             return null;
         }, "the name '" + name + "' is already taken by a user or an organization");
     }
 
     public void createOrg(String name, String firstOwner) {
+        createOrg(name, firstOwner, NOTHING);
+    }
+
+    /** {@code also} runs in the same transaction. */
+    public void createOrg(String name, String firstOwner, java.util.function.Consumer<Handle> also) {
         inTransaction(h -> {
             h.createUpdate("INSERT INTO owners (name, kind, created_at) VALUES (:n, 'org', :t)")
                     .bind("n", name).bind("t", System.currentTimeMillis()).execute();
@@ -51,6 +63,7 @@ public final class Accounts {
                 h.createUpdate("INSERT INTO memberships (org_name, user_name, role) VALUES (:o, :u, 'owner')")
                         .bind("o", name).bind("u", firstOwner).execute();
             }
+            also.accept(h);
             return null;
         }, "the name '" + name + "' is already taken by a user or an organization");
     }
@@ -101,6 +114,11 @@ public final class Accounts {
 
     /** Adds a member or changes their role; refuses to leave the organization without an owner. */
     public void setRole(String org, String user, Role role) {
+        setRole(org, user, role, NOTHING);
+    }
+
+    /** {@code also} runs in the same transaction. */
+    public void setRole(String org, String user, Role role, java.util.function.Consumer<Handle> also) {
         jdbi.useTransaction(h -> {
             Optional<String> current = h.createQuery("SELECT role FROM memberships WHERE org_name = :o AND user_name = :u "
                     + "FOR UPDATE").bind("o", org).bind("u", user).mapTo(String.class).findOne();
@@ -114,11 +132,17 @@ public final class Accounts {
                 h.createUpdate("INSERT INTO memberships (org_name, user_name, role) VALUES (:o, :u, :r)")
                         .bind("o", org).bind("u", user).bind("r", role.code()).execute();
             }
+            also.accept(h);
         });
     }
 
     /** Removes a member; false when they were not one. */
     public boolean removeMember(String org, String user) {
+        return removeMember(org, user, NOTHING);
+    }
+
+    /** {@code also} runs in the same transaction, when there was a member to remove. */
+    public boolean removeMember(String org, String user, java.util.function.Consumer<Handle> also) {
         return jdbi.inTransaction(h -> {
             Optional<String> current = h.createQuery("SELECT role FROM memberships WHERE org_name = :o AND user_name = :u "
                     + "FOR UPDATE").bind("o", org).bind("u", user).mapTo(String.class).findOne();
@@ -130,6 +154,7 @@ public final class Accounts {
             }
             h.createUpdate("DELETE FROM memberships WHERE org_name = :o AND user_name = :u")
                     .bind("o", org).bind("u", user).execute();
+            also.accept(h);
             return true;
         });
     }
@@ -143,6 +168,9 @@ public final class Accounts {
                     + "'; make someone else owner first");
         }
     }
+
+    private static final java.util.function.Consumer<Handle> NOTHING = h -> {
+    };
 
     private <T> T inTransaction(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work, String conflictMessage) {
         try {

@@ -50,10 +50,21 @@ public final class AccountService {
         this.changes = changes;
     }
 
-    private void record(String type, String subject, Principal by, com.fasterxml.jackson.databind.node.ObjectNode data) {
+    /** After the commit of an account change: wakes the change log's readers (SSE, dispatcher). */
+    private void committed() {
         if (changes != null) {
-            changes.append(io.coffer.meta.ChangeLog.Draft.account(type, subject, by.toString(), data));
+            changes.notifyListeners();
         }
+    }
+
+    /** The change-log event of an account change, appended in the change's own transaction (so both or none). */
+    private java.util.function.Consumer<org.jdbi.v3.core.Handle> event(String type, String subject, Principal by,
+                                                                        com.fasterxml.jackson.databind.node.ObjectNode data) {
+        return h -> {
+            if (changes != null) {
+                changes.append(h, io.coffer.meta.ChangeLog.Draft.account(type, subject, by.toString(), data));
+            }
+        };
     }
 
     public AccountService(MetaDb db, Authorizer authz, Duration throttleWindow) {
@@ -78,9 +89,10 @@ public final class AccountService {
             Passwords.checkPolicy(password);
             hash = Passwords.hash(password);
         }
-        accounts.createUser(name, hash, admin, null, null);
+        accounts.createUser(name, hash, admin, null, null,
+                event(io.coffer.meta.ChangeLog.USER_CREATED, name, by, io.coffer.model.Json.object().put("user", name)));
+        committed();
         LOG.info("user {} created by {}{}", name, by, admin ? " (admin)" : "");
-        record(io.coffer.meta.ChangeLog.USER_CREATED, name, by, io.coffer.model.Json.object().put("user", name));
     }
 
     public void setPassword(Principal by, String user, char[] password) {
@@ -94,28 +106,29 @@ public final class AccountService {
     public void createOrg(Principal by, String name) {
         authz.requireAccountSession(by);
         DatasetId.checkName("organization name", name);
-        accounts.createOrg(name, by.system() ? null : by.user());
+        accounts.createOrg(name, by.system() ? null : by.user(),
+                event(io.coffer.meta.ChangeLog.ORG_CREATED, name, by, io.coffer.model.Json.object().put("org", name)));
+        committed();
         LOG.info("organization {} created by {}", name, by);
-        record(io.coffer.meta.ChangeLog.ORG_CREATED, name, by, io.coffer.model.Json.object().put("org", name));
     }
 
     public void setMember(Principal by, String org, String user, Role role) {
         authz.requireOrgOwner(by, org);
         accounts.user(user).orElseThrow(() -> CofferException.notFound("user '" + user + "' does not exist"));
-        accounts.setRole(org, user, role);
+        accounts.setRole(org, user, role, event(io.coffer.meta.ChangeLog.MEMBER_SET, org, by,
+                io.coffer.model.Json.object().put("org", org).put("user", user).put("role", role.code())));
+        committed();
         LOG.info("{} is now {} of {} (by {})", user, role.code(), org, by);
-        record(io.coffer.meta.ChangeLog.MEMBER_SET, org, by,
-                io.coffer.model.Json.object().put("org", org).put("user", user).put("role", role.code()));
     }
 
     public void removeMember(Principal by, String org, String user) {
         authz.requireOrgOwner(by, org);
-        if (!accounts.removeMember(org, user)) {
+        if (!accounts.removeMember(org, user, event(io.coffer.meta.ChangeLog.MEMBER_REMOVED, org, by,
+                io.coffer.model.Json.object().put("org", org).put("user", user)))) {
             throw CofferException.notFound("'" + user + "' is not a member of '" + org + "'");
         }
+        committed();
         LOG.info("{} removed from {} (by {})", user, org, by);
-        record(io.coffer.meta.ChangeLog.MEMBER_REMOVED, org, by,
-                io.coffer.model.Json.object().put("org", org).put("user", user));
     }
 
     public List<Accounts.Membership> members(Principal by, String org) {
