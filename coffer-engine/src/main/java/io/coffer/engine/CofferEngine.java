@@ -44,7 +44,10 @@ public final class CofferEngine implements AutoCloseable {
         return statics;
     }
 
-    /** The cube of a dataset's revision ({@code revision} null: the latest), building its Parquet copy if needed. */
+    /**
+     * The cube of a dataset's revision ({@code revision} null: the latest), building its Parquet copy if needed.
+     * The cache may evict that file afterwards; to read it, hold {@link #use(DatasetId, Long)} instead.
+     */
     public LoadedCube cube(DatasetId id, Long revision) {
         return cache.load(store.revision(id, revision));
     }
