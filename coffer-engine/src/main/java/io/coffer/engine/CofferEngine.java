@@ -23,7 +23,7 @@ public final class CofferEngine implements AutoCloseable {
         this.store = store;
         this.config = config;
         this.duck = new Duck(config);
-        this.cache = new ParquetCache(store, duck, config.cacheDir().resolve("parquet"));
+        this.cache = new ParquetCache(store, duck, config.cacheDir().resolve("parquet"), config.cacheMaxBytes());
         this.babbage = new BabbageService(this);
         this.statics = new StaticAggregates(this);
     }
@@ -44,9 +44,25 @@ public final class CofferEngine implements AutoCloseable {
         return statics;
     }
 
-    /** The cube of a dataset's revision ({@code revision} null: the latest), building its Parquet copy if needed. */
+    /**
+     * The cube of a dataset's revision ({@code revision} null: the latest), building its Parquet copy if needed.
+     * The cache may evict that file afterwards; to read it, hold {@link #use(DatasetId, Long)} instead.
+     */
     public LoadedCube cube(DatasetId id, Long revision) {
         return cache.load(store.revision(id, revision));
+    }
+
+    /**
+     * The cube of a dataset's revision held for one query: cache eviction in this JVM leaves its Parquet file
+     * alone until the lease is closed. Queries that read the file use this rather than {@link #cube}.
+     */
+    public CubeLease use(DatasetId id, Long revision) {
+        return cache.acquire(store.revision(id, revision));
+    }
+
+    /** {@link #use(DatasetId, Long)} for a known revision. */
+    public CubeLease use(Revision revision) {
+        return cache.acquire(revision);
     }
 
     /** Builds the Parquet copy of a freshly published revision (call after publish; idempotent). */
@@ -62,6 +78,15 @@ public final class CofferEngine implements AutoCloseable {
     /** Forgets loaded cubes (the files stay); the next query checks the cache directory again. */
     public void forgetLoaded() {
         cache.forget();
+    }
+
+    /**
+     * Deletes the Parquet copies of every revision of a dataset from the cache directory and forgets its
+     * loaded cubes; call when the dataset is deleted. Other processes' loaded cubes of it stay until their
+     * next query finds the file gone (and the dataset with it). Returns the number of files deleted.
+     */
+    public int forget(DatasetId id) {
+        return cache.forget(id);
     }
 
     @Override

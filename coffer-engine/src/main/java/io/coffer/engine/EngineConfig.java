@@ -18,18 +18,24 @@ import java.util.regex.Pattern;
  * @param staticMaxMembers the most members one static aggregate file holds (largest first)
  * @param queryTimeoutSeconds how long one API query (aggregate, facts, members, CSV export) may run before it is
  *                        cancelled, so one expensive request cannot hold a connection's threads indefinitely
+ * @param cacheMaxBytes   the most bytes of Parquet copies kept under {@code cacheDir}; when a new copy pushes the
+ *                        total over it, the least recently used copies are deleted (they are rebuilt on demand)
  */
 public record EngineConfig(Path cacheDir, int threads, String memoryLimit, int maxPageSize, long csvMaxRows,
-                           int staticMaxMembers, int queryTimeoutSeconds) {
+                           int staticMaxMembers, int queryTimeoutSeconds, long cacheMaxBytes) {
     private static final Pattern MEMORY = Pattern.compile("[0-9]{1,6}(\\.[0-9]{1,3})?\\s?(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)");
+    private static final Pattern BYTES = Pattern.compile("([0-9]{1,19}(?:\\.[0-9]{1,3})?)\\s?(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?",
+            Pattern.CASE_INSENSITIVE);
 
     public static final int DEFAULT_MAX_PAGE_SIZE = 10_000;
     public static final long DEFAULT_CSV_MAX_ROWS = 1_000_000;
     public static final int DEFAULT_STATIC_MAX_MEMBERS = 10_000;
     public static final int DEFAULT_QUERY_TIMEOUT_SECONDS = 30;
+    /** 10GB (10^9 bytes each, as DuckDB's memory_limit counts). */
+    public static final long DEFAULT_CACHE_MAX_BYTES = 10_000_000_000L;
     private static final java.util.Set<String> KEYS = java.util.Set.of("engine.cache-dir", "engine.threads",
             "engine.memory-limit", "engine.max-page-size", "engine.csv-max-rows", "engine.static-max-members",
-            "engine.query-timeout");
+            "engine.query-timeout", "engine.cache-max-bytes");
 
     public EngineConfig {
         if (cacheDir == null) {
@@ -51,38 +57,50 @@ public record EngineConfig(Path cacheDir, int threads, String memoryLimit, int m
             throw new CofferException(ErrorCode.CONFIGURATION,
                     "engine query timeout must be 1 to 3600 seconds, not " + queryTimeoutSeconds);
         }
+        if (cacheMaxBytes < 1) {
+            throw new CofferException(ErrorCode.CONFIGURATION,
+                    "engine cache max bytes must be positive, not " + cacheMaxBytes);
+        }
     }
 
-    /** Defaults: cache under {@code java.io.tmpdir}/coffer-engine, 2 threads, 1GB. */
+    /** Defaults: cache under {@code java.io.tmpdir}/coffer-engine holding at most 10GB, 2 threads, 1GB. */
     public static EngineConfig defaults() {
         return new EngineConfig(Path.of(System.getProperty("java.io.tmpdir"), "coffer-engine"), 2, "1GB",
-                DEFAULT_MAX_PAGE_SIZE, DEFAULT_CSV_MAX_ROWS, DEFAULT_STATIC_MAX_MEMBERS, DEFAULT_QUERY_TIMEOUT_SECONDS);
+                DEFAULT_MAX_PAGE_SIZE, DEFAULT_CSV_MAX_ROWS, DEFAULT_STATIC_MAX_MEMBERS, DEFAULT_QUERY_TIMEOUT_SECONDS,
+                DEFAULT_CACHE_MAX_BYTES);
     }
 
     public EngineConfig withCacheDir(Path dir) {
         return new EngineConfig(dir, threads, memoryLimit, maxPageSize, csvMaxRows, staticMaxMembers,
-                queryTimeoutSeconds);
+                queryTimeoutSeconds, cacheMaxBytes);
     }
 
     public EngineConfig withResources(int newThreads, String newMemoryLimit) {
         return new EngineConfig(cacheDir, newThreads, newMemoryLimit, maxPageSize, csvMaxRows, staticMaxMembers,
-                queryTimeoutSeconds);
+                queryTimeoutSeconds, cacheMaxBytes);
     }
 
     public EngineConfig withLimits(int newMaxPageSize, long newCsvMaxRows, int newStaticMaxMembers) {
         return new EngineConfig(cacheDir, threads, memoryLimit, newMaxPageSize, newCsvMaxRows, newStaticMaxMembers,
-                queryTimeoutSeconds);
+                queryTimeoutSeconds, cacheMaxBytes);
     }
 
     public EngineConfig withQueryTimeout(int seconds) {
-        return new EngineConfig(cacheDir, threads, memoryLimit, maxPageSize, csvMaxRows, staticMaxMembers, seconds);
+        return new EngineConfig(cacheDir, threads, memoryLimit, maxPageSize, csvMaxRows, staticMaxMembers, seconds,
+                cacheMaxBytes);
+    }
+
+    public EngineConfig withCacheMaxBytes(long bytes) {
+        return new EngineConfig(cacheDir, threads, memoryLimit, maxPageSize, csvMaxRows, staticMaxMembers,
+                queryTimeoutSeconds, bytes);
     }
 
     /**
      * From string settings (as the server reads them from its config/env): {@code engine.cache-dir},
      * {@code engine.threads}, {@code engine.memory-limit}, {@code engine.max-page-size},
      * {@code engine.csv-max-rows}, {@code engine.static-max-members}, {@code engine.query-timeout} (seconds, or
-     * {@code 30s}/{@code 2m}); missing keys keep the defaults, unknown ones are refused.
+     * {@code 30s}/{@code 2m}), {@code engine.cache-max-bytes} (bytes, or {@code 512MB}/{@code 10GB}/{@code 4GiB});
+     * missing keys keep the defaults, unknown ones are refused.
      */
     public static EngineConfig fromMap(Map<String, String> m) {
         EngineConfig d = defaults();
@@ -104,9 +122,38 @@ public record EngineConfig(Path cacheDir, int threads, String memoryLimit, int m
                     m.containsKey("engine.static-max-members")
                             ? Integer.parseInt(m.get("engine.static-max-members").trim()) : d.staticMaxMembers(),
                     m.containsKey("engine.query-timeout")
-                            ? seconds(m.get("engine.query-timeout")) : d.queryTimeoutSeconds());
+                            ? seconds(m.get("engine.query-timeout")) : d.queryTimeoutSeconds(),
+                    m.containsKey("engine.cache-max-bytes")
+                            ? bytes(m.get("engine.cache-max-bytes")) : d.cacheMaxBytes());
         } catch (NumberFormatException | ArithmeticException e) {
             throw new CofferException(ErrorCode.CONFIGURATION, "engine setting is not a number: " + e.getMessage(), e);
+        }
+    }
+
+    /** A byte count: a plain number, or with a unit (KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of 1024). */
+    static long bytes(String v) {
+        var m = BYTES.matcher(v.trim());
+        if (!m.matches()) {
+            throw new CofferException(ErrorCode.CONFIGURATION,
+                    "engine cache max bytes must be a number of bytes or look like 512MB or 10GB, not '" + v + "'");
+        }
+        String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(java.util.Locale.ROOT);
+        long scale = switch (unit) {
+            case "KB" -> 1_000L;
+            case "MB" -> 1_000_000L;
+            case "GB" -> 1_000_000_000L;
+            case "TB" -> 1_000_000_000_000L;
+            case "KIB" -> 1L << 10;
+            case "MIB" -> 1L << 20;
+            case "GIB" -> 1L << 30;
+            case "TIB" -> 1L << 40;
+            default -> 1L;
+        };
+        try {
+            return new java.math.BigDecimal(m.group(1)).multiply(java.math.BigDecimal.valueOf(scale))
+                    .setScale(0, java.math.RoundingMode.DOWN).longValueExact();
+        } catch (ArithmeticException e) {
+            throw new CofferException(ErrorCode.CONFIGURATION, "engine cache max bytes is too large: '" + v + "'", e);
         }
     }
 

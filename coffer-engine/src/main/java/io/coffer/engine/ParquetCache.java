@@ -9,6 +9,7 @@ import io.coffer.engine.cube.CubeMeasure;
 import io.coffer.engine.cube.ValueParser;
 import io.coffer.model.CofferException;
 import io.coffer.model.DataPackage;
+import io.coffer.model.DatasetId;
 import io.coffer.model.Dialect;
 import io.coffer.model.ErrorCode;
 import io.coffer.model.Resource;
@@ -22,21 +23,31 @@ import java.math.BigDecimal;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
@@ -50,11 +61,28 @@ import org.slf4j.LoggerFactory;
  * <p>Loading: the CSV is parsed in Java (FastCSV) so that number formats, factors and dates are handled
  * exactly (BigDecimal), staged as canonical text through DuckDB's appender, then cast by DuckDB to the
  * final types (DECIMAL(38, s) for measures) and written with {@code COPY ... TO ... (FORMAT parquet)}.
+ *
+ * <p>Size bound: after each new copy, when the directory's Parquet files total more than
+ * {@link EngineConfig#cacheMaxBytes()}, the least recently used are deleted (never the new one, never one a
+ * query of this JVM holds a {@link CubeLease} on). Several processes may share the directory: each records
+ * its own uses in memory and refreshes a file's access time at most once a minute, so the others see which
+ * files are in use; a copy deleted by anyone is rebuilt on its next query.
  */
 final class ParquetCache {
     private static final Logger LOG = LoggerFactory.getLogger(ParquetCache.class);
     /** Bumped whenever the layout of the Parquet copy changes, so old copies are not reused. */
     static final String LAYOUT = "v1";
+    /** How often a file's access time is refreshed on use (a syscall per query would be wasted). */
+    private static final long TOUCH_EVERY_MS = 60_000;
+    /** A temporary file this old is a leftover of a build that died; younger ones may still be written. */
+    private static final long STALE_TMP_MS = 24 * 3_600_000L;
+    // Per JVM, not per engine: engines in one process may share a directory (StaticAggregates.write opens its own).
+    /** Open leases per file; eviction deletes a file only inside compute() on its entry, so never under a lease. */
+    private static final ConcurrentHashMap<Path, Integer> IN_USE = new ConcurrentHashMap<>();
+    /** Last use per file by this JVM, in epoch ms made strictly increasing so uses in one ms still order. */
+    private static final ConcurrentHashMap<Path, Long> LAST_USE = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Path, Long> TOUCHED = new ConcurrentHashMap<>();
+    private static final AtomicLong CLOCK = new AtomicLong();
 
     private final DataStore store;
     private final Duck duck;
@@ -63,11 +91,16 @@ final class ParquetCache {
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** Revisions whose data cannot be loaded: refused again at once instead of re-parsing on every request. */
     private final Map<String, CofferException> failed = new ConcurrentHashMap<>();
+    private final long maxBytes;
+    /** Files written since the last eviction pass: protected by it, and a reason to run it again. */
+    private final Queue<Path> written = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock evicting = new ReentrantLock();
 
-    ParquetCache(DataStore store, Duck duck, Path dir) {
+    ParquetCache(DataStore store, Duck duck, Path dir, long maxBytes) {
         this.store = store;
         this.duck = duck;
         this.dir = dir;
+        this.maxBytes = maxBytes;
     }
 
     Path pathOf(Revision rev) {
@@ -77,9 +110,29 @@ final class ParquetCache {
                         sha.substring(0, Math.min(16, sha.length())), LAYOUT));
     }
 
-    /** The loaded cube of a revision, building its Parquet copy when missing. */
+    /** The loaded cube of a revision, building its Parquet copy when missing; its file may go once this returns. */
     LoadedCube load(Revision rev) {
+        try (CubeLease lease = acquire(rev)) {
+            return lease.cube();
+        }
+    }
+
+    /** The loaded cube of a revision under a lease: its file stays (as far as this JVM decides) until closed. */
+    CubeLease acquire(Revision rev) {
         Path path = pathOf(rev);
+        // Pinned before the file is checked, so an eviction either ran before (and load rebuilds) or skips it.
+        IN_USE.merge(path, 1, Integer::sum);
+        try {
+            LoadedCube c = loadPinned(rev, path);
+            used(path);
+            return new CubeLease(c, () -> IN_USE.computeIfPresent(path, (p, n) -> n == 1 ? null : n - 1));
+        } catch (RuntimeException | Error e) {
+            IN_USE.computeIfPresent(path, (p, n) -> n == 1 ? null : n - 1);
+            throw e;
+        }
+    }
+
+    private LoadedCube loadPinned(Revision rev, Path path) {
         String key = path.toString();
         LoadedCube c = loaded.get(key);
         if (c != null && Files.isRegularFile(path)) {
@@ -89,6 +142,7 @@ final class ParquetCache {
         if (known != null) {
             throw new CofferException(known.code(), known.getMessage(), known.details());
         }
+        boolean built = false;
         synchronized (locks.computeIfAbsent(key, k -> new Object())) {
             c = loaded.get(key);
             if (c != null && Files.isRegularFile(path)) {
@@ -99,6 +153,7 @@ final class ParquetCache {
             if (!Files.isRegularFile(path)) {
                 try {
                     build(rev, pkg, cube, path);
+                    built = true;
                 } catch (CofferException e) {
                     if (e.code() == ErrorCode.INVALID_DATA || e.code() == ErrorCode.INVALID_DESCRIPTOR) {
                         failed.put(key, e);
@@ -108,8 +163,159 @@ final class ParquetCache {
             }
             c = describe(rev, cube, path);
             loaded.put(key, c);
-            return c;
         }
+        if (built) {
+            // Outside the revision's lock: queries waiting for this copy go ahead while older ones are deleted.
+            written.add(path);
+            evict();
+        }
+        return c;
+    }
+
+    private static void used(Path path) {
+        LAST_USE.put(path, CLOCK.updateAndGet(t -> Math.max(t + 1, System.currentTimeMillis())));
+        long now = System.currentTimeMillis();
+        Long touched = TOUCHED.get(path);
+        if (touched == null || now - touched >= TOUCH_EVERY_MS) {
+            TOUCHED.put(path, now);
+            try {
+                // The access time only: the modification time is what DuckDB checks its file cache against.
+                Files.getFileAttributeView(path, BasicFileAttributeView.class)
+                        .setTimes(null, FileTime.fromMillis(now), null);
+            } catch (IOException e) {
+                // gone meanwhile (another process evicted it): the next query rebuilds it
+            }
+        }
+    }
+
+    /**
+     * Runs eviction passes while copies were written since the last one. A thread that finds a pass running
+     * leaves its file to that pass instead of waiting, so no query waits for deletes; only one pass per engine
+     * runs at a time.
+     */
+    private void evict() {
+        while (!written.isEmpty() && evicting.tryLock()) {
+            try {
+                Set<Path> keep = new HashSet<>();
+                for (Path p; (p = written.poll()) != null; ) {
+                    keep.add(p);
+                }
+                evictOnce(keep);
+            } finally {
+                evicting.unlock();
+            }
+        }
+    }
+
+    private record CachedFile(Path path, long bytes, long lastUse) {
+    }
+
+    private void evictOnce(Set<Path> keep) {
+        List<CachedFile> files = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
+                    String name = file.getFileName().toString();
+                    if (name.endsWith(".parquet")) {
+                        long seen = Math.max(a.lastModifiedTime().toMillis(), a.lastAccessTime().toMillis());
+                        files.add(new CachedFile(file, a.size(), Math.max(seen, LAST_USE.getOrDefault(file, 0L))));
+                    } else if (name.endsWith(".tmp") && now - a.lastModifiedTime().toMillis() > STALE_TMP_MS) {
+                        delete(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE; // deleted by another process while walking
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("cannot list the Parquet cache {}: {}", dir, e.toString());
+            return;
+        }
+        long total = files.stream().mapToLong(CachedFile::bytes).sum();
+        if (total <= maxBytes) {
+            return;
+        }
+        files.sort(java.util.Comparator.comparingLong(CachedFile::lastUse));
+        int deleted = 0;
+        long freed = 0;
+        for (CachedFile f : files) {
+            if (total <= maxBytes) {
+                break;
+            }
+            if (!keep.contains(f.path()) && deleteUnlessInUse(f.path())) {
+                total -= f.bytes();
+                freed += f.bytes();
+                deleted++;
+            }
+        }
+        LOG.info("Parquet cache over {} bytes: deleted {} least recently used copies ({} bytes), {} bytes left",
+                maxBytes, deleted, freed, total);
+        if (total > maxBytes) {
+            LOG.warn("Parquet cache holds {} bytes, over its bound of {}: the rest is in use or just written",
+                    total, maxBytes);
+        }
+    }
+
+    /** Deletes a copy unless a lease of this JVM holds it; the check and the delete are atomic per file. */
+    private boolean deleteUnlessInUse(Path file) {
+        boolean[] deleted = {false};
+        IN_USE.compute(file, (p, n) -> {
+            if (n == null) {
+                deleted[0] = delete(p);
+            }
+            return n;
+        });
+        return deleted[0];
+    }
+
+    private boolean delete(Path file) {
+        try {
+            boolean gone = Files.deleteIfExists(file);
+            LAST_USE.remove(file);
+            TOUCHED.remove(file);
+            loaded.remove(file.toString());
+            return gone;
+        } catch (IOException e) {
+            LOG.warn("could not delete {}: {}", file, e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * Deletes every Parquet copy of a dataset and forgets its loaded cubes (after the dataset was deleted).
+     * Leases do not hold these back: a query still running on them finds the dataset gone. Returns the
+     * number of copies deleted.
+     */
+    int forget(DatasetId id) {
+        Path ds = dir.resolve(id.owner()).resolve(id.name());
+        int deleted = 0;
+        if (Files.isDirectory(ds)) {
+            try (var files = Files.list(ds)) {
+                for (Path f : files.toList()) {
+                    if (delete(f) && f.getFileName().toString().endsWith(".parquet")) {
+                        deleted++;
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warn("could not list {}: {}", ds, e.toString());
+            }
+            try {
+                Files.deleteIfExists(ds);
+                Files.deleteIfExists(ds.getParent());
+            } catch (IOException e) {
+                // not empty (a build racing the delete, or the owner's other datasets): left in place
+            }
+        }
+        String prefix = ds.toString() + ds.getFileSystem().getSeparator();
+        loaded.keySet().removeIf(k -> k.startsWith(prefix));
+        failed.keySet().removeIf(k -> k.startsWith(prefix));
+        locks.keySet().removeIf(k -> k.startsWith(prefix));
+        return deleted;
     }
 
     private LoadedCube describe(Revision rev, Cube cube, Path path) {

@@ -76,7 +76,13 @@ public final class StaticAggregates {
 
     /** Writes the static aggregates of a revision; returns the keys written (index last). */
     public List<String> write(Revision rev) {
-        LoadedCube lc = engine.prepare(rev);
+        // Held throughout: the yearly totals read the file directly.
+        try (CubeLease lease = engine.use(rev)) {
+            return write(rev, lease.cube());
+        }
+    }
+
+    private List<String> write(Revision rev, LoadedCube lc) {
         Cube cube = lc.cube();
         String prefix = prefix(rev);
         List<String> written = new ArrayList<>();

@@ -3,14 +3,19 @@ package io.coffer.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.coffer.engine.CofferEngine;
+import io.coffer.engine.EngineConfig;
 import io.coffer.model.DatasetId;
 import io.coffer.model.Json;
 import io.coffer.server.cli.CofferCli;
+import io.coffer.server.http.BabbageRoutes;
 import io.coffer.server.http.CofferServer;
+import io.coffer.server.http.ReadAccess;
 import io.coffer.store.DataStore;
 import io.coffer.store.PackageSource;
 import io.coffer.store.fs.FileSystemBlobStore;
 import io.coffer.testing.Corpus;
+import io.javalin.Javalin;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -121,6 +126,56 @@ class BabbageRoutesTest {
         assertThat(csv.statusCode()).isEqualTo(200);
         assertThat(csv.body()).startsWith("_count,amount.sum,cofog1.label,cofog1.name\r\n");
         assertThat(get("/api/datasets/gb/cra/aggregates/by-nothing.csv").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void deletingADatasetDropsItsCachedParquetOnThisNode() throws Exception {
+        DataStore own = new DataStore(new FileSystemBlobStore(tmp.resolve("delete-store")));
+        DatasetId cra = DatasetId.of("gb", "cra");
+        DatasetId kept = DatasetId.of("gb", "kept");
+        own.publish(cra, PackageSource.directory(Corpus.get("ukgov-cra-sample")));
+        own.publish(kept, PackageSource.directory(Corpus.get("ukgov-cra-sample")));
+        Path cache = tmp.resolve("delete-cache");
+        CofferEngine engine = new CofferEngine(own, EngineConfig.defaults().withCacheDir(cache));
+        // The delete route as PublishRoutes answers it: 204 when done, a problem when refused.
+        Javalin app = Javalin.create(config -> {
+            new BabbageRoutes(own, engine, ReadAccess.PUBLIC).register(config);
+            config.routes.delete("/api/datasets/{owner}/{name}", ctx -> {
+                if ("no".equals(ctx.queryParam("allowed"))) {
+                    ctx.status(403);
+                    return;
+                }
+                own.delete(DatasetId.of(ctx.pathParam("owner"), ctx.pathParam("name")));
+                ctx.status(204);
+            });
+        }).start("127.0.0.1", 0);
+        try {
+            Path craDir = cache.resolve("parquet/gb/cra");
+            assertThat(engine.cube(cra, null).parquet()).startsWith(craDir).isRegularFile();
+            Path keptFile = engine.cube(kept, null).parquet();
+            HttpClient http = HttpClient.newHttpClient();
+            URI uri = URI.create("http://127.0.0.1:" + app.port() + "/api/datasets/gb/cra");
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(uri + "?allowed=no")).DELETE()
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(craDir).isDirectory();
+            HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(uri).DELETE().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(deleted.statusCode()).isEqualTo(204);
+            assertThat(craDir).doesNotExist();
+            assertThat(keptFile).isRegularFile();
+        } finally {
+            app.stop();
+            own.close();
+        }
+    }
+
+    @Test
+    void cacheMaxBytesFromTheEnvironment() {
+        assertThat(BabbageRoutes.engineConfig(java.util.Map.of("COFFER_ENGINE_CACHE_MAX_BYTES", "2GB"))
+                .cacheMaxBytes()).isEqualTo(2_000_000_000L);
+        assertThat(BabbageRoutes.engineConfig(java.util.Map.of()).cacheMaxBytes())
+                .isEqualTo(EngineConfig.DEFAULT_CACHE_MAX_BYTES);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.coffer.engine.babbage;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.coffer.engine.CofferEngine;
+import io.coffer.engine.CubeLease;
 import io.coffer.engine.LoadedCube;
 import io.coffer.engine.cube.ColumnType;
 import io.coffer.engine.cube.Cube;
@@ -27,6 +28,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,6 +38,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * The OpenSpending/babbage query API as plain Java: each method returns the JSON body babbage returns
@@ -263,7 +267,10 @@ public final class BabbageService {
 
     /** {@code GET /cubes/{name}/aggregate/} as JSON. */
     public ObjectNode aggregate(DatasetId id, Long revision, AggregateRequest req) {
-        LoadedCube lc = engine.cube(id, revision);
+        return onCube(id, revision, lc -> aggregate(id, lc, req));
+    }
+
+    private ObjectNode aggregate(DatasetId id, LoadedCube lc, AggregateRequest req) {
         AggPlan p = planAggregate(lc, req);
         int pageSize = pageSize(req.pageSize());
         long offset = (long) (req.page() - 1) * pageSize;
@@ -348,7 +355,11 @@ public final class BabbageService {
      * numeric columns are written as plain decimals and never altered.
      */
     public CsvExport aggregateCsv(DatasetId id, Long revision, AggregateRequest req, OutputStream out) {
-        LoadedCube lc = engine.cube(id, revision);
+        WatchedOutput watched = new WatchedOutput(out);
+        return onCube(id, revision, lc -> aggregateCsv(id, lc, req, watched), () -> !watched.written);
+    }
+
+    private CsvExport aggregateCsv(DatasetId id, LoadedCube lc, AggregateRequest req, OutputStream out) {
         AggPlan p = planAggregate(lc, req);
         long max = engine.config().csvMaxRows();
         long limit = req.pageSize() == null ? max : Math.min(req.pageSize(), max);
@@ -390,7 +401,10 @@ public final class BabbageService {
 
     /** {@code GET /cubes/{name}/facts/}. */
     public ObjectNode facts(DatasetId id, Long revision, FactsRequest req) {
-        LoadedCube lc = engine.cube(id, revision);
+        return onCube(id, revision, lc -> facts(id, lc, req));
+    }
+
+    private ObjectNode facts(DatasetId id, LoadedCube lc, FactsRequest req) {
         Cube cube = lc.cube();
         List<String> keys = new ArrayList<>();
         List<String> cols = new ArrayList<>();
@@ -484,7 +498,10 @@ public final class BabbageService {
 
     /** {@code GET /cubes/{name}/members/{ref}/}: distinct values of a dimension (all its attributes) or attribute. */
     public ObjectNode members(DatasetId id, Long revision, String ref, MembersRequest req) {
-        LoadedCube lc = engine.cube(id, revision);
+        return onCube(id, revision, lc -> members(id, lc, ref, req));
+    }
+
+    private ObjectNode members(DatasetId id, LoadedCube lc, String ref, MembersRequest req) {
         Cube cube = lc.cube();
         List<CubeAttribute> attrs = new ArrayList<>();
         if (cube.dimensions().containsKey(ref)) {
@@ -550,6 +567,52 @@ public final class BabbageService {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private <T> T onCube(DatasetId id, Long revision, Function<LoadedCube, T> query) {
+        return onCube(id, revision, query, () -> true);
+    }
+
+    /**
+     * Runs a query under a lease on the cube, so this JVM's cache eviction keeps its file. Another process
+     * sharing the cache may still delete it between two statements of the query: then the query runs once
+     * more on a rebuilt copy, if {@code retryable} (nothing was sent yet).
+     */
+    private <T> T onCube(DatasetId id, Long revision, Function<LoadedCube, T> query, BooleanSupplier retryable) {
+        try (CubeLease lease = engine.use(id, revision)) {
+            try {
+                return query.apply(lease.cube());
+            } catch (CofferException e) {
+                if (e.code() != ErrorCode.INTERNAL || Files.isRegularFile(lease.cube().parquet())
+                        || !retryable.getAsBoolean()) {
+                    throw e;
+                }
+            }
+        }
+        try (CubeLease lease = engine.use(id, revision)) {
+            return query.apply(lease.cube());
+        }
+    }
+
+    /** Knows whether anything was written to the response, so a failed export is only retried when not. */
+    private static final class WatchedOutput extends java.io.FilterOutputStream {
+        volatile boolean written;
+
+        WatchedOutput(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            written = true;
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            written = true;
+            out.write(b, off, len);
+        }
+    }
 
     private int pageSize(Integer requested) {
         return requested == null ? Math.min(Params.DEFAULT_PAGE_SIZE, engine.config().maxPageSize())

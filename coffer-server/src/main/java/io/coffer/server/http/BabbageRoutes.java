@@ -15,6 +15,7 @@ import io.coffer.store.DataStore;
 import io.coffer.store.Revision;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
@@ -48,7 +49,8 @@ public final class BabbageRoutes {
 
     /**
      * Engine settings from {@code COFFER_ENGINE_CACHE_DIR}, {@code COFFER_ENGINE_THREADS},
-     * {@code COFFER_ENGINE_MEMORY_LIMIT}, {@code COFFER_ENGINE_MAX_PAGE_SIZE}, {@code COFFER_ENGINE_CSV_MAX_ROWS}.
+     * {@code COFFER_ENGINE_MEMORY_LIMIT}, {@code COFFER_ENGINE_MAX_PAGE_SIZE}, {@code COFFER_ENGINE_CSV_MAX_ROWS},
+     * {@code COFFER_ENGINE_CACHE_MAX_BYTES} and the rest of {@link EngineConfig#fromMap}'s keys.
      */
     public static EngineConfig engineConfig(Map<String, String> env) {
         Map<String, String> m = new HashMap<>();
@@ -72,6 +74,13 @@ public final class BabbageRoutes {
         routes.get("/api/3/cubes/{cube}/members/{ref}", ctx -> json(ctx, engine.babbage().members(cube(ctx),
                 revision(ctx), ctx.pathParam("ref"), MembersRequest.fromQuery(ctx.queryParamMap()))));
         routes.get("/api/datasets/{owner}/{name}/aggregates/{file}", this::staticFile);
+        // A deleted dataset's Parquet copies go with it, on this node only: other nodes' copies age out under
+        // their cache's size bound, and their loaded cubes find the dataset gone on the next query.
+        routes.after("/api/datasets/{owner}/{name}", ctx -> {
+            if (ctx.method() == HandlerType.DELETE && ctx.statusCode() == 204) {
+                engine.forget(DatasetRoutes.id(ctx));
+            }
+        });
         config.events.serverStopped(engine::close);
     }
 
