@@ -18,11 +18,13 @@ import java.util.regex.Pattern;
  * @param staticMaxMembers the most members one static aggregate file holds (largest first)
  * @param queryTimeoutSeconds how long one API query (aggregate, facts, members, CSV export) may run before it is
  *                        cancelled, so one expensive request cannot hold a connection's threads indefinitely
+ * @param resultCacheBytes the most bytes (serialized JSON) of cube answers kept in memory per engine; 0 turns the
+ *                        result cache off
  * @param cacheMaxBytes   the most bytes of Parquet copies kept under {@code cacheDir}; when a new copy pushes the
  *                        total over it, the least recently used copies are deleted (they are rebuilt on demand)
  */
 public record EngineConfig(Path cacheDir, int threads, String memoryLimit, int maxPageSize, long csvMaxRows,
-                           int staticMaxMembers, int queryTimeoutSeconds, long cacheMaxBytes) {
+                           int staticMaxMembers, int queryTimeoutSeconds, long cacheMaxBytes, long resultCacheBytes) {
     private static final Pattern MEMORY = Pattern.compile("[0-9]{1,6}(\\.[0-9]{1,3})?\\s?(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)");
     private static final Pattern BYTES = Pattern.compile("([0-9]{1,19}(?:\\.[0-9]{1,3})?)\\s?(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?",
             Pattern.CASE_INSENSITIVE);
@@ -35,7 +37,9 @@ public record EngineConfig(Path cacheDir, int threads, String memoryLimit, int m
     public static final long DEFAULT_CACHE_MAX_BYTES = 10_000_000_000L;
     private static final java.util.Set<String> KEYS = java.util.Set.of("engine.cache-dir", "engine.threads",
             "engine.memory-limit", "engine.max-page-size", "engine.csv-max-rows", "engine.static-max-members",
-            "engine.query-timeout", "engine.cache-max-bytes");
+            "engine.query-timeout", "engine.cache-max-bytes", "engine.result-cache-bytes");
+    /** 64MB: a few thousand typical chart answers. */
+    public static final long DEFAULT_RESULT_CACHE_BYTES = 64_000_000L;
 
     public EngineConfig {
         if (cacheDir == null) {
@@ -57,6 +61,10 @@ public record EngineConfig(Path cacheDir, int threads, String memoryLimit, int m
             throw new CofferException(ErrorCode.CONFIGURATION,
                     "engine query timeout must be 1 to 3600 seconds, not " + queryTimeoutSeconds);
         }
+        if (resultCacheBytes < 0) {
+            throw new CofferException(ErrorCode.CONFIGURATION,
+                    "engine result cache bytes must be 0 (off) or more, not " + resultCacheBytes);
+        }
         if (cacheMaxBytes < 1) {
             throw new CofferException(ErrorCode.CONFIGURATION,
                     "engine cache max bytes must be positive, not " + cacheMaxBytes);
@@ -67,39 +75,45 @@ public record EngineConfig(Path cacheDir, int threads, String memoryLimit, int m
     public static EngineConfig defaults() {
         return new EngineConfig(Path.of(System.getProperty("java.io.tmpdir"), "coffer-engine"), 2, "1GB",
                 DEFAULT_MAX_PAGE_SIZE, DEFAULT_CSV_MAX_ROWS, DEFAULT_STATIC_MAX_MEMBERS, DEFAULT_QUERY_TIMEOUT_SECONDS,
-                DEFAULT_CACHE_MAX_BYTES);
+                DEFAULT_CACHE_MAX_BYTES, DEFAULT_RESULT_CACHE_BYTES);
     }
 
     public EngineConfig withCacheDir(Path dir) {
         return new EngineConfig(dir, threads, memoryLimit, maxPageSize, csvMaxRows, staticMaxMembers,
-                queryTimeoutSeconds, cacheMaxBytes);
+                queryTimeoutSeconds, cacheMaxBytes, resultCacheBytes);
     }
 
     public EngineConfig withResources(int newThreads, String newMemoryLimit) {
         return new EngineConfig(cacheDir, newThreads, newMemoryLimit, maxPageSize, csvMaxRows, staticMaxMembers,
-                queryTimeoutSeconds, cacheMaxBytes);
+                queryTimeoutSeconds, cacheMaxBytes, resultCacheBytes);
     }
 
     public EngineConfig withLimits(int newMaxPageSize, long newCsvMaxRows, int newStaticMaxMembers) {
         return new EngineConfig(cacheDir, threads, memoryLimit, newMaxPageSize, newCsvMaxRows, newStaticMaxMembers,
-                queryTimeoutSeconds, cacheMaxBytes);
+                queryTimeoutSeconds, cacheMaxBytes, resultCacheBytes);
     }
 
     public EngineConfig withQueryTimeout(int seconds) {
         return new EngineConfig(cacheDir, threads, memoryLimit, maxPageSize, csvMaxRows, staticMaxMembers, seconds,
-                cacheMaxBytes);
+                cacheMaxBytes, resultCacheBytes);
     }
 
     public EngineConfig withCacheMaxBytes(long bytes) {
         return new EngineConfig(cacheDir, threads, memoryLimit, maxPageSize, csvMaxRows, staticMaxMembers,
-                queryTimeoutSeconds, bytes);
+                queryTimeoutSeconds, bytes, resultCacheBytes);
+    }
+
+    public EngineConfig withResultCacheBytes(long bytes) {
+        return new EngineConfig(cacheDir, threads, memoryLimit, maxPageSize, csvMaxRows, staticMaxMembers,
+                queryTimeoutSeconds, cacheMaxBytes, bytes);
     }
 
     /**
      * From string settings (as the server reads them from its config/env): {@code engine.cache-dir},
      * {@code engine.threads}, {@code engine.memory-limit}, {@code engine.max-page-size},
      * {@code engine.csv-max-rows}, {@code engine.static-max-members}, {@code engine.query-timeout} (seconds, or
-     * {@code 30s}/{@code 2m}), {@code engine.cache-max-bytes} (bytes, or {@code 512MB}/{@code 10GB}/{@code 4GiB});
+     * {@code 30s}/{@code 2m}), {@code engine.cache-max-bytes} (bytes, or {@code 512MB}/{@code 10GB}/{@code 4GiB}),
+     * {@code engine.result-cache-bytes} (the same forms; 0: off);
      * missing keys keep the defaults, unknown ones are refused.
      */
     public static EngineConfig fromMap(Map<String, String> m) {
@@ -124,18 +138,20 @@ public record EngineConfig(Path cacheDir, int threads, String memoryLimit, int m
                     m.containsKey("engine.query-timeout")
                             ? seconds(m.get("engine.query-timeout")) : d.queryTimeoutSeconds(),
                     m.containsKey("engine.cache-max-bytes")
-                            ? bytes(m.get("engine.cache-max-bytes")) : d.cacheMaxBytes());
+                            ? bytes("engine cache max bytes", m.get("engine.cache-max-bytes")) : d.cacheMaxBytes(),
+                    m.containsKey("engine.result-cache-bytes")
+                            ? bytes("engine result cache bytes", m.get("engine.result-cache-bytes")) : d.resultCacheBytes());
         } catch (NumberFormatException | ArithmeticException e) {
             throw new CofferException(ErrorCode.CONFIGURATION, "engine setting is not a number: " + e.getMessage(), e);
         }
     }
 
     /** A byte count: a plain number, or with a unit (KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of 1024). */
-    static long bytes(String v) {
+    static long bytes(String what, String v) {
         var m = BYTES.matcher(v.trim());
         if (!m.matches()) {
             throw new CofferException(ErrorCode.CONFIGURATION,
-                    "engine cache max bytes must be a number of bytes or look like 512MB or 10GB, not '" + v + "'");
+                    what + " must be a number of bytes or look like 512MB or 10GB, not '" + v + "'");
         }
         String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(java.util.Locale.ROOT);
         long scale = switch (unit) {
@@ -153,7 +169,7 @@ public record EngineConfig(Path cacheDir, int threads, String memoryLimit, int m
             return new java.math.BigDecimal(m.group(1)).multiply(java.math.BigDecimal.valueOf(scale))
                     .setScale(0, java.math.RoundingMode.DOWN).longValueExact();
         } catch (ArithmeticException e) {
-            throw new CofferException(ErrorCode.CONFIGURATION, "engine cache max bytes is too large: '" + v + "'", e);
+            throw new CofferException(ErrorCode.CONFIGURATION, what + " is too large: '" + v + "'", e);
         }
     }
 

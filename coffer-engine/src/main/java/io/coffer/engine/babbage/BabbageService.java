@@ -51,8 +51,16 @@ public final class BabbageService {
     private final CofferEngine engine;
     private final Map<String, Boolean> hasModel = new ConcurrentHashMap<>();
 
+    private final ResultCache results;
+
     public BabbageService(CofferEngine engine) {
         this.engine = engine;
+        this.results = new ResultCache(engine.config().resultCacheBytes());
+    }
+
+    /** Cache statistics, for metrics and tests: hits, misses, bytes held, entries. */
+    public long[] resultCacheStats() {
+        return new long[] {results.hits(), results.misses(), results.bytes(), results.size()};
     }
 
     /** babbage's cube name for a dataset: {@code owner:name}. */
@@ -267,7 +275,8 @@ public final class BabbageService {
 
     /** {@code GET /cubes/{name}/aggregate/} as JSON. */
     public ObjectNode aggregate(DatasetId id, Long revision, AggregateRequest req) {
-        return onCube(id, revision, lc -> aggregate(id, lc, req));
+        return onCube(id, revision, lc -> results.get(List.of("aggregate", lc.parquet(), req),
+                () -> aggregate(id, lc, req)));
     }
 
     private ObjectNode aggregate(DatasetId id, LoadedCube lc, AggregateRequest req) {
@@ -498,7 +507,8 @@ public final class BabbageService {
 
     /** {@code GET /cubes/{name}/members/{ref}/}: distinct values of a dimension (all its attributes) or attribute. */
     public ObjectNode members(DatasetId id, Long revision, String ref, MembersRequest req) {
-        return onCube(id, revision, lc -> members(id, lc, ref, req));
+        return onCube(id, revision, lc -> results.get(List.of("members", lc.parquet(), ref, req),
+                () -> members(id, lc, ref, req)));
     }
 
     private ObjectNode members(DatasetId id, LoadedCube lc, String ref, MembersRequest req) {
