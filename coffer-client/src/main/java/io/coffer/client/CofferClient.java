@@ -405,14 +405,14 @@ public final class CofferClient {
      */
     static long writeZip(Path dir, Path zip) throws IOException {
         Path root = dir.toRealPath();
-        Path self = zip.toRealPath();
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(root)) { // does not follow links to folders
-            files = walk.filter(f -> !f.equals(self) && sendable(root, f)).sorted().toList();
-        }
         try (OutputStream os = Files.newOutputStream(zip);
              ZipOutputStream z = new ZipOutputStream(new BufferedOutputStream(os, 64 * 1024))) {
-            // Gigabytes of CSV: the fastest level still shrinks them several times, at a fraction of the CPU.
+            Path self = zip.toRealPath(); // a zip written inside the package must not zip itself
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(root)) { // does not follow links to folders
+                files = walk.filter(f -> !f.equals(self) && sendable(root, f)).sorted().toList();
+            }
+            // Gigabytes of CSV: the fastest level shrinks them almost as well as the default, in a sixth of the time.
             z.setLevel(Deflater.BEST_SPEED);
             long total = 0;
             for (Path f : files) {
