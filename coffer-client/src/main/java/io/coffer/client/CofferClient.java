@@ -17,6 +17,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -316,6 +317,12 @@ public final class CofferClient {
             return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
         } catch (ConnectException e) {
             throw new CofferException(ErrorCode.STORE_UNAVAILABLE, "cannot reach " + base + ": " + e.getMessage(), e);
+        } catch (HttpTimeoutException e) {
+            // The whole body may have arrived: a publish (PUT) may still complete on the server.
+            throw new CofferException("PUT".equals(method) ? ErrorCode.COMMIT_UNKNOWN : ErrorCode.STORE_UNAVAILABLE,
+                    "no answer from " + base + " within " + req.timeout().orElseThrow().toMinutes() + " minutes for "
+                    + size + " bytes" + ("PUT".equals(method) ? "; the publish may have happened: check the "
+                    + "revisions before publishing again" : ""), e);
         } catch (IOException e) {
             // A server that refuses a body while it is still being sent (a package that unpacks past the limit)
             // answers and closes the connection; the JDK client then reports only the closed connection. Ask again
@@ -326,7 +333,7 @@ public final class CofferClient {
                         + size + " bytes" + (unpacked > size ? ", " + unpacked + " unpacked" : "") + ")", e);
             }
             throw new CofferException(ErrorCode.STORE_UNAVAILABLE, "sending " + size + " bytes to " + base
-                    + " failed: " + e.getMessage() + " (the connection closed during the upload)", e);
+                    + " failed: " + e.getMessage() + " (the connection closed before the server answered)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CofferException(ErrorCode.INTERNAL, "interrupted", e);
