@@ -15,24 +15,34 @@ import io.coffer.server.http.ServerSecurity;
 import io.coffer.store.DataStore;
 import io.coffer.store.memory.InMemoryBlobStore;
 import io.coffer.testing.Corpus;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The client against the real server on port 0: publish, read, download, aggregate, validate, errors, and
- * publishes that expect a revision.
+ * The client against the real server on port 0: publish, read, download, aggregate, validate, errors,
+ * publishes that expect a revision, and uploads over the server's limit. (A package larger than the client's
+ * heap: {@link CofferClientLargeUploadTest}.)
  */
 class CofferClientTest {
     @Test
@@ -141,5 +151,119 @@ class CofferClientTest {
             store.close();
             db.close();
         }
+    }
+
+    @Test
+    void uploadsOverTheServersLimitArePayloadTooLarge(@TempDir Path tmp) throws Exception {
+        MetaDb db = MetaDb.inMemory("client-limit-" + System.nanoTime());
+        DataStore store = new DataStore(new InMemoryBlobStore("client-limit-" + System.nanoTime()));
+        Security sec = new Security(db, store);
+        sec.accounts().createUser(Principal.SYSTEM, "pub", "publisher-password-1".toCharArray(), false);
+        sec.accounts().createOrg(Principal.session("pub", false), "ukgov");
+        String token = sec.accounts().createToken(Principal.SYSTEM, "pub", Scope.PUBLISH, "ukgov", null,
+                Instant.now().plus(Duration.ofDays(1)), "client test").secret();
+        long limit = 16L << 20;
+        Random random = new Random(42);
+        // Random bytes do not compress: the zip's Content-Length is over the limit, refused before the body is read.
+        Path incompressible = pkg(tmp.resolve("incompressible"), out -> {
+            byte[] buf = new byte[1 << 20];
+            for (int i = 0; i < 20; i++) {
+                random.nextBytes(buf);
+                out.write(buf);
+            }
+        });
+        // Hex digits halve: a 15 MB zip (under the limit) of 24 MB (over it), refused while the body is being sent.
+        Path unpacksTooLarge = pkg(tmp.resolve("unpacks"), out -> {
+            byte[] line = new byte[41];
+            line[40] = '\n';
+            for (int i = 0; i < 600_000; i++) {
+                for (int j = 0; j < 40; j++) {
+                    line[j] = (byte) "0123456789abcdef".charAt(random.nextInt(16));
+                }
+                out.write(line);
+            }
+        });
+        Path small = pkg(tmp.resolve("small"), out -> out.write("1\n2\n".getBytes(StandardCharsets.US_ASCII)));
+        try (CofferServer server = new CofferServer(store, new ServerSecurity(sec, limit, tmp.resolve("uploads"), false,
+                null), "127.0.0.1", 0).start()) {
+            CofferClient publisher = CofferClient.withToken(URI.create("http://127.0.0.1:" + server.port()), token);
+            DatasetId id = DatasetId.of("ukgov", "limits");
+
+            assertThatThrownBy(() -> publisher.publish(id, incompressible)).isInstanceOf(CofferException.class)
+                    .hasMessageContaining("limited to " + limit)
+                    .extracting(e -> ((CofferException) e).code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
+            assertThatThrownBy(() -> publisher.publish(id, unpacksTooLarge)).isInstanceOf(CofferException.class)
+                    .hasMessageContaining(Long.toString(limit))
+                    .extracting(e -> ((CofferException) e).code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
+            assertThatThrownBy(() -> publisher.validate(incompressible.resolve("data.csv")))
+                    .isInstanceOf(CofferException.class)
+                    .extracting(e -> ((CofferException) e).code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
+            assertThatThrownBy(() -> publisher.validate(unpacksTooLarge)).isInstanceOf(CofferException.class)
+                    .extracting(e -> ((CofferException) e).code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
+
+            // The refusals leave nothing behind that breaks the next request on the same client.
+            assertThat(publisher.publish(id, small).revision()).isEqualTo(1);
+            assertThat(publisher.dataset(id, null).files()).extracting(CofferClient.FileInfo::path).contains("data.csv");
+        } finally {
+            store.close();
+            db.close();
+        }
+    }
+
+    @Test
+    void aProxysBare413IsPayloadTooLarge() {
+        CofferException e = CofferClient.problem(413, "<html><h1>413 Request Entity Too Large</h1></html>".getBytes(
+                StandardCharsets.UTF_8));
+        assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
+        assertThat(e.getMessage()).contains("413");
+    }
+
+    @Test
+    void theZipHoldsRegularFilesAndLinksThatStayInsideThePackage(@TempDir Path tmp) throws Exception {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("secret.txt"), "not for publishing");
+        Path pkg = Files.createDirectories(tmp.resolve("pkg"));
+        Files.writeString(pkg.resolve("datapackage.json"), "{}");
+        Files.writeString(pkg.resolve("data.csv"), "a\n1\n");
+        Files.writeString(Files.createDirectories(pkg.resolve("docs")).resolve("notes.txt"), "notes");
+        try {
+            Files.createSymbolicLink(pkg.resolve("alias.csv"), Path.of("data.csv"));
+            Files.createSymbolicLink(pkg.resolve("secret.txt"), outside.resolve("secret.txt"));
+            Files.createSymbolicLink(pkg.resolve("outdir"), outside);
+            Files.createSymbolicLink(pkg.resolve("dangling"), Path.of("nowhere"));
+        } catch (UnsupportedOperationException | IOException e) {
+            Assumptions.abort("no symbolic links here: " + e);
+        }
+        Path zip = tmp.resolve("p.zip");
+        long unpacked = CofferClient.writeZip(pkg, zip);
+
+        List<String> names = new ArrayList<>();
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                names.add(e.getName());
+                if (e.getName().equals("alias.csv")) {
+                    assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("a\n1\n");
+                }
+            }
+        }
+        assertThat(names).containsExactly("alias.csv", "data.csv", "datapackage.json", "docs/notes.txt");
+        assertThat(unpacked).isEqualTo(4 + 4 + 2 + 5);
+    }
+
+    interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** A one-resource package whose data.csv (header "a") continues with what {@code body} writes. */
+    private static Path pkg(Path dir, Writer body) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("datapackage.json"), """
+                {"name": "t", "resources": [{"name": "r", "path": "data.csv", "schema": {"fields": [{"name": "a"}]}}]}
+                """);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve("data.csv")))) {
+            out.write("a\n".getBytes(StandardCharsets.US_ASCII));
+            body.write(out);
+        }
+        return dir;
     }
 }
