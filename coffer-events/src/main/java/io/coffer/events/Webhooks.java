@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * Each delivery is a {@link Jobs#WEBHOOK} job, so it survives restarts and is retried with backoff. Bodies
  * are signed: {@code X-Coffer-Signature: sha256=<hex HMAC-SHA256 of the raw body with the secret>}; the
  * {@code X-Coffer-Event-Id} header lets receivers drop duplicates. Targets resolving to loopback, private
- * or link-local addresses are refused (when subscribing and before every attempt) unless an admin set
- * {@code allowPrivate}.
+ * or link-local addresses are refused (when subscribing and before every attempt, which then connects to
+ * exactly the addresses checked: {@link SafeFetcher#send}) unless an admin set {@code allowPrivate}.
  */
 public final class Webhooks {
     private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
@@ -143,12 +143,25 @@ public final class Webhooks {
         try {
             publicOnly.check(uri);
         } catch (CofferException e) {
-            if (e.code() == ErrorCode.FORBIDDEN) {
-                throw new CofferException(ErrorCode.FORBIDDEN, "refusing webhook target " + SafeFetcher.redact(uri)
-                        + ": it resolves to a loopback, private or link-local address (an admin may allow it)");
-            }
-            throw e;
+            throw refusal(uri, e);
         }
+    }
+
+    /** Checks the target again and sends to exactly the addresses checked (a second DNS answer is never used). */
+    private HttpResponse<Void> sendPublic(HttpRequest req) throws java.io.IOException, InterruptedException {
+        try {
+            return publicOnly.send(http, req, HttpResponse.BodyHandlers.discarding());
+        } catch (CofferException e) {
+            throw refusal(req.uri(), e);
+        }
+    }
+
+    private static CofferException refusal(URI uri, CofferException e) {
+        if (e.code() == ErrorCode.FORBIDDEN) {
+            return new CofferException(ErrorCode.FORBIDDEN, "refusing webhook target " + SafeFetcher.redact(uri)
+                    + ": it resolves to a loopback, private or link-local address (an admin may allow it)");
+        }
+        return e;
     }
 
     public List<Hook> list(Principal p, String owner) {
@@ -276,9 +289,6 @@ public final class Webhooks {
         Integer status = null;
         String error = null;
         try {
-            if (!target.allowPrivate()) {
-                checkPublic(uri);
-            }
             HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json")
                     .header("User-Agent", "Coffer-Webhooks/1")
@@ -287,7 +297,8 @@ public final class Webhooks {
                     .header("X-Coffer-Delivery", Long.toString(deliveryId))
                     .header(SIGNATURE_HEADER, "sha256=" + sign(target.secret(), body))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-            HttpResponse<Void> resp = http.send(req, HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> resp = target.allowPrivate() ? http.send(req, HttpResponse.BodyHandlers.discarding())
+                    : sendPublic(req);
             status = resp.statusCode();
             if (status < 200 || status >= 300) {
                 error = "receiver answered " + status;

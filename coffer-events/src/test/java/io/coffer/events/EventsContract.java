@@ -472,6 +472,30 @@ abstract class EventsContract {
         }
     }
 
+    @Test
+    void aPublicOnlyTargetIsCheckedAgainAtEveryAttemptAndNothingIsSentWhenItFails() throws Exception {
+        DatasetId id = fresh();
+        try (Receiver rx = new Receiver(); Events events = new Events(sec, store, FAST).start()) {
+            Webhooks.Created created = events.webhooks().create(Principal.session("root", true), "acme", id.name(), rx.url(), true);
+            rx.secret = created.secret();
+            // As if the subscription had been made public-only for a host that resolves to loopback now.
+            db.jdbi().useHandle(h -> h.createUpdate("UPDATE webhooks SET allow_private = FALSE WHERE id = :id")
+                    .bind("id", created.hook().id()).execute());
+            publish(id, null);
+            long deadline = System.currentTimeMillis() + 10_000;
+            List<Webhooks.Delivery> ds = List.of();
+            while ((ds.isEmpty() || ds.getFirst().attempts() == 0) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+                ds = events.webhooks().deliveries(Principal.SYSTEM, created.hook().id(), 10);
+            }
+            assertThat(ds).hasSize(1);
+            assertThat(ds.getFirst().state()).isNotEqualTo("delivered");
+            assertThat(ds.getFirst().lastError()).contains("refusing webhook target").contains("loopback");
+            assertThat(rx.eventIds).isEmpty();
+            assertThat(rx.badSignatures.get()).isZero();
+        }
+    }
+
     static Webhooks.Delivery waitDelivered(Webhooks hooks, String hookId) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline) {

@@ -17,17 +17,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Fetches URLs for imports and mirrors without becoming a proxy into the operator's network (SSRF):
  * only http(s), every host (including each redirect target, followed by hand) must resolve only to
  * public addresses unless the policy allows private ones, bodies are capped in bytes and time.
  *
- * <p>Residual risk, documented in docs/import.md: the JDK client resolves the host again when it
- * connects, so a DNS answer that changes between check and connect (rebinding) is not caught here; run
- * mirrors behind an egress firewall when that matters.
+ * <p>The client connects to exactly the addresses checked: while it connects, the host name is pinned to them
+ * in {@link PinningResolverProvider}, the JVM's resolver, so a DNS answer that changes between check and
+ * connect (rebinding) is never used. See docs/decisions/0003-dns-pinning.md.
  */
 public final class SafeFetcher {
     /** What may be fetched. {@code allowPrivate} is for tests and admin-approved intranet sources only. */
@@ -47,11 +52,21 @@ public final class SafeFetcher {
     public record Fetched(URI finalUrl, Path file, long bytes, String contentType) {
     }
 
+    private static final Pattern IPV4_LITERAL =
+            Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+
     private final Policy policy;
+    private final Predicate<InetAddress> allowedAddress;
     private final HttpClient client;
 
     public SafeFetcher(Policy policy) {
+        this(policy, SafeFetcher::isPublic);
+    }
+
+    /** Tests only: which resolved addresses pass (normally {@link #isPublic}), so loopback can stand in. */
+    SafeFetcher(Policy policy, Predicate<InetAddress> allowedAddress) {
         this.policy = policy;
+        this.allowedAddress = allowedAddress;
         this.client = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10))
@@ -67,12 +82,12 @@ public final class SafeFetcher {
         Instant deadline = Instant.now().plus(policy.timeout());
         URI current = url;
         for (int hop = 0; hop <= policy.maxRedirects(); hop++) {
-            check(current);
+            checkForm(current); // before the request is built, which would refuse other schemes less clearly
             HttpRequest req = HttpRequest.newBuilder(current).timeout(remaining(deadline))
                     .header("User-Agent", "Coffer-importer").GET().build();
             HttpResponse<InputStream> res;
             try {
-                res = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+                res = send(client, req, HttpResponse.BodyHandlers.ofInputStream());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
@@ -126,8 +141,55 @@ public final class SafeFetcher {
                 + policy.maxBytes() + " bytes");
     }
 
+    /**
+     * Checks {@code request}'s URL like {@link #check} and sends it with {@code client} (which must not follow
+     * redirects: every hop has to be checked) to exactly the addresses checked. Webhook deliveries use this too.
+     */
+    public <T> HttpResponse<T> send(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<T> handler)
+            throws IOException, InterruptedException {
+        if (client.followRedirects() != HttpClient.Redirect.NEVER) {
+            throw new IllegalArgumentException("the client must not follow redirects: each hop is checked by hand");
+        }
+        URI url = request.uri();
+        List<InetAddress> checked = resolveAllowed(url);
+        String host = url.getHost();
+        if (checked.isEmpty() || isIpLiteral(host)) {
+            return client.send(request, handler); // any address allowed, or a literal: nothing is resolved again
+        }
+        if (!DnsPins.active()) {
+            throw new CofferException(ErrorCode.CONFIGURATION, "refusing to fetch " + redact(url) + ": DNS pinning is "
+                    + "not active in this JVM (coffer-import must be on the class path and jdk.net.hosts.file unset)");
+        }
+        try (DnsPins.Pin pin = DnsPins.pin(host, checked)) {
+            // The JDK caches answers in front of the resolver; an answer cached before the pin (another thread's
+            // lookup) could still be what the client reads, so read it as the client will and insist on the pin.
+            InetAddress[] now = lookup(host);
+            if (!Set.copyOf(Arrays.asList(now)).equals(Set.copyOf(pin.addresses()))) {
+                throw new CofferException(ErrorCode.BAD_REQUEST, "refusing to fetch " + redact(url)
+                        + ": the address of its host changed while it was being checked; try again");
+            }
+            requireAllowed(url, now);
+            return client.send(request, handler);
+        }
+    }
+
     /** Refuses URLs Coffer must not fetch. */
     public void check(URI url) {
+        resolveAllowed(url);
+    }
+
+    /** The addresses {@code url}'s host resolved to, all allowed; empty when the policy allows any address. */
+    private List<InetAddress> resolveAllowed(URI url) {
+        checkForm(url);
+        if (policy.allowPrivate()) {
+            return List.of();
+        }
+        InetAddress[] all = lookup(url.getHost());
+        requireAllowed(url, all);
+        return List.of(all);
+    }
+
+    private static void checkForm(URI url) {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new CofferException(ErrorCode.BAD_REQUEST, "only http and https URLs can be fetched: " + redact(url));
@@ -139,21 +201,28 @@ public final class SafeFetcher {
         if (host == null || host.isEmpty()) {
             throw new CofferException(ErrorCode.BAD_REQUEST, "URL has no host: " + redact(url));
         }
-        if (policy.allowPrivate()) {
-            return;
-        }
-        InetAddress[] all;
+    }
+
+    private static InetAddress[] lookup(String host) {
         try {
-            all = InetAddress.getAllByName(host);
+            return InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
             throw new CofferException(ErrorCode.BAD_REQUEST, "cannot resolve host '" + host + "'");
         }
+    }
+
+    private void requireAllowed(URI url, InetAddress[] all) {
         for (InetAddress a : all) {
-            if (!isPublic(a)) {
+            if (!allowedAddress.test(a)) {
                 throw new CofferException(ErrorCode.FORBIDDEN, "refusing to fetch " + redact(url)
                         + ": it resolves to a loopback, private or link-local address");
             }
         }
+    }
+
+    /** Hosts the JDK parses as addresses without asking the resolver (anything else is treated as a name). */
+    static boolean isIpLiteral(String host) {
+        return host.startsWith("[") || IPV4_LITERAL.matcher(host).matches();
     }
 
     /** Public unicast only: no loopback, private (RFC 1918 / fc00::/7), link-local, CGNAT, multicast, ... */

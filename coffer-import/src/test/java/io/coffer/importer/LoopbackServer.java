@@ -7,16 +7,25 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A tiny HTTP server on 127.0.0.1 serving byte arrays by path, with redirects; for import tests. */
 final class LoopbackServer implements AutoCloseable {
     final Map<String, byte[]> files = new ConcurrentHashMap<>();
     final Map<String, String> redirects = new ConcurrentHashMap<>();
+    /** Requests received, of any method and path. */
+    final AtomicInteger requests = new AtomicInteger();
     private final HttpServer server;
 
     LoopbackServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this("127.0.0.1", 0);
+    }
+
+    /** On another loopback address or a given port (0: any free one). */
+    LoopbackServer(String address, int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(address, port), 0);
         server.createContext("/", ex -> {
+            requests.incrementAndGet();
             String path = ex.getRequestURI().getPath();
             String to = redirects.get(path);
             if (to != null) {
@@ -40,7 +49,16 @@ final class LoopbackServer implements AutoCloseable {
     }
 
     URI url(String path) {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+        return url("127.0.0.1", path);
+    }
+
+    /** A URL naming {@code host} (which tests may resolve to this server's address) and this server's port. */
+    URI url(String host, String path) {
+        return URI.create("http://" + host + ":" + port() + path);
+    }
+
+    int port() {
+        return server.getAddress().getPort();
     }
 
     @Override

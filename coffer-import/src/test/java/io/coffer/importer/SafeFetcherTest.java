@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +29,15 @@ class SafeFetcherTest {
     @ValueSource(strings = {"8.8.8.8", "1.1.1.1", "2001:4860:4860::8888", "::ffff:8.8.8.8"})
     void publicAddressesArePublic(String ip) throws Exception {
         assertThat(SafeFetcher.isPublic(InetAddress.getByName(ip))).isTrue();
+    }
+
+    @Test
+    void onlyPlainLiteralsSkipPinning() {
+        assertThat(List.of("127.0.0.1", "8.8.8.8", "255.255.255.255", "[::1]", "[2001:db8::1]"))
+                .allMatch(SafeFetcher::isIpLiteral);
+        // Anything else is treated as a name (pinned): at worst a literal is pinned needlessly.
+        assertThat(List.of("example.org", "127.1", "1.2.3.4.5", "256.1.1.1", "010.1.1.1", "0x7f.0.0.1", "1.2.3.4.example"))
+                .noneMatch(SafeFetcher::isIpLiteral);
     }
 
     @ParameterizedTest
