@@ -137,10 +137,19 @@ public final class Jobs {
                 .map(ROW).list());
     }
 
-    /** Puts a finished job back in the queue (a redelivery); false when it is queued or running already. */
+    /**
+     * Puts a job back in the queue (a redelivery); false when it is queued already. A running job is queued
+     * again too: its current run may be past the point the caller needs repeated (a delivery already sent), so
+     * it must run once more; the running node's completion is then fenced off and the job runs again.
+     */
     public boolean requeue(Handle h, String type, String subject, long revision) {
-        return h.createUpdate("UPDATE jobs SET state = 'queued', run_after = :now, attempts = 0, finished_at = NULL "
-                        + "WHERE type = :t AND subject = :s AND revision = :r AND state IN ('done', 'failed')")
+        // A running job keeps counting attempts (a full series more is allowed), so that the fence (node, attempt)
+        // tells its current run from the next one even on the same node.
+        return h.createUpdate("UPDATE jobs SET "
+                        + "max_attempts = CASE WHEN state = 'running' THEN attempts + max_attempts ELSE max_attempts END, "
+                        + "attempts = CASE WHEN state = 'running' THEN attempts ELSE 0 END, "
+                        + "state = 'queued', run_after = :now, finished_at = NULL, locked_by = NULL, lease_until = NULL "
+                        + "WHERE type = :t AND subject = :s AND revision = :r AND state IN ('done', 'failed', 'running')")
                 .bind("now", System.currentTimeMillis()).bind("t", type).bind("s", subject).bind("r", revision)
                 .execute() == 1;
     }

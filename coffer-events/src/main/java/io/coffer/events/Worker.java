@@ -149,7 +149,8 @@ public final class Worker implements AutoCloseable {
                 LOG.info("job {} ({} {} revision {}) done in {} ms", job.id(), job.type(), job.subject(),
                         job.revision(), (System.nanoTime() - started) / 1_000_000);
             } else {
-                LOG.warn("job {} ({} {}) finished after its lease was lost", job.id(), job.type(), job.subject());
+                LOG.warn("job {} ({} {}) finished after it was taken back (lease lost, or queued again meanwhile)", job.id(),
+                        job.type(), job.subject());
             }
         } catch (Exception e) {
             renewal.cancel(false);

@@ -267,6 +267,32 @@ abstract class EventsContract {
     }
 
     @Test
+    void aJobRequeuedWhileRunningRunsOnceMoreAndItsCurrentRunCannotCompleteIt() throws Exception {
+        Jobs jobs = new Jobs(db);
+        String type = "requeue-" + counter.incrementAndGet();
+        jobs.enqueue(type, "delivery:1", 0, 3);
+        Jobs.Job first = jobs.claim("node-a", Set.of(type), Duration.ofSeconds(30)).orElseThrow();
+        // A redelivery asked for while the delivery job is still finishing: it must not be lost.
+        assertThat(requeue(jobs, type)).isTrue();
+        assertThat(requeue(jobs, type)).as("queued already").isFalse();
+        // The same node claims it again: the fence (node, attempt) still tells the two runs apart.
+        Jobs.Job second = jobs.claim("node-a", Set.of(type), Duration.ofSeconds(30)).orElseThrow();
+        assertThat(second.attempts()).isEqualTo(first.attempts() + 1);
+        assertThat(second.maxAttempts()).isEqualTo(first.attempts() + 3);
+        assertThat(jobs.complete(first)).as("the earlier run is fenced off").isFalse();
+        assertThat(jobs.find(type, "delivery:1", 0).orElseThrow().state()).isEqualTo("running");
+        assertThat(jobs.complete(second)).isTrue();
+        assertThat(jobs.find(type, "delivery:1", 0).orElseThrow().state()).isEqualTo("done");
+        // A finished job starts a new series of attempts.
+        assertThat(requeue(jobs, type)).isTrue();
+        assertThat(jobs.claim("node-b", Set.of(type), Duration.ofSeconds(30)).orElseThrow().attempts()).isEqualTo(1);
+    }
+
+    private boolean requeue(Jobs jobs, String type) {
+        return db.jdbi().inTransaction(h -> jobs.requeue(h, type, "delivery:1", 0));
+    }
+
+    @Test
     void failedJobsAreRetriedWithBackoffAndGiveUpAfterTheirLastAttempt() throws Exception {
         Jobs jobs = new Jobs(db);
         String type = "flaky-" + counter.incrementAndGet();
