@@ -109,6 +109,21 @@ public record EngineConfig(Path cacheDir, int threads, String memoryLimit, int m
     }
 
     /**
+     * From {@code COFFER_ENGINE_*} variables ({@code COFFER_ENGINE_QUERY_TIMEOUT} -> {@code engine.query-timeout}),
+     * as the server, the CLI and the background jobs all read them; strict like {@link #fromMap}.
+     */
+    public static EngineConfig fromEnvironment(Map<String, String> env) {
+        Map<String, String> m = new java.util.HashMap<>();
+        env.forEach((k, v) -> {
+            if (k.startsWith("COFFER_ENGINE_") && v != null && !v.isBlank()) {
+                m.put("engine." + k.substring("COFFER_ENGINE_".length()).toLowerCase(java.util.Locale.ROOT)
+                        .replace('_', '-'), v);
+            }
+        });
+        return fromMap(m);
+    }
+
+    /**
      * From string settings (as the server reads them from its config/env): {@code engine.cache-dir},
      * {@code engine.threads}, {@code engine.memory-limit}, {@code engine.max-page-size},
      * {@code engine.csv-max-rows}, {@code engine.static-max-members}, {@code engine.query-timeout} (seconds, or

@@ -64,12 +64,12 @@ public final class StaticAggregates {
     }
 
     /**
-     * Writes the static aggregates of a revision with a short-lived engine using the default settings
-     * (cache under {@code java.io.tmpdir}); returns the keys written.
+     * Writes the static aggregates of a revision with a short-lived engine configured from the environment
+     * ({@link EngineConfig#fromEnvironment}); returns the keys written.
      */
     public static List<String> write(DataStore store, Revision rev) {
-        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "coffer-engine");
-        try (CofferEngine e = new CofferEngine(store, EngineConfig.defaults().withCacheDir(cache))) {
+        // The same COFFER_ENGINE_* settings (cache directory and bound, threads, memory) as the server's engine.
+        try (CofferEngine e = new CofferEngine(store, EngineConfig.fromEnvironment(System.getenv()))) {
             return e.staticAggregates().write(rev);
         }
     }

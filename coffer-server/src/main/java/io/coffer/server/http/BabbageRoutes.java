@@ -18,7 +18,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -53,14 +52,7 @@ public final class BabbageRoutes {
      * {@code COFFER_ENGINE_CACHE_MAX_BYTES} and the rest of {@link EngineConfig#fromMap}'s keys.
      */
     public static EngineConfig engineConfig(Map<String, String> env) {
-        Map<String, String> m = new HashMap<>();
-        env.forEach((k, v) -> {
-            if (k.startsWith("COFFER_ENGINE_") && v != null && !v.isBlank()) {
-                m.put("engine." + k.substring("COFFER_ENGINE_".length()).toLowerCase(java.util.Locale.ROOT)
-                        .replace('_', '-'), v);
-            }
-        });
-        return EngineConfig.fromMap(m);
+        return EngineConfig.fromEnvironment(env);
     }
 
     public void register(JavalinConfig config) {
