@@ -167,6 +167,18 @@ public final class CofferServer implements AutoCloseable {
         return app.port();
     }
 
+    /**
+     * Every HTTP route Javalin holds, as (method, path template), in registration order; before/after
+     * filters are left out. For the test that checks docs/openapi.yaml against what is really served.
+     */
+    java.util.List<java.util.Map.Entry<String, String>> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(p -> p.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                .map(e -> java.util.Map.entry(e.method.name(), e.path))
+                .toList();
+    }
+
     @Override
     public void close() {
         for (AutoCloseable c : beforeStop) {
