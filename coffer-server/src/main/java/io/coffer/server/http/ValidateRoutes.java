@@ -57,7 +57,8 @@ final class ValidateRoutes {
         if (type.startsWith("application/zip") || type.startsWith("application/x-zip-compressed")) {
             Uploads.Unzipped u = Uploads.unzip(ctx.req().getInputStream(), maxBytes, tmpRoot);
             try {
-                report(ctx, Validator.validatePackage(u.root().resolve("datapackage.json"), options, ProgressListener.NONE));
+                report(ctx, Validator.validatePackage(u.root().resolve("datapackage.json"), options, ProgressListener.NONE),
+                        u.root());
             } finally {
                 Uploads.deleteTree(u.dir());
             }
@@ -71,7 +72,7 @@ final class ValidateRoutes {
                      OutputStream out = Files.newOutputStream(csv)) {
                     in.transferTo(out);
                 }
-                report(ctx, Validator.validateCsv(csv, options, ProgressListener.NONE));
+                report(ctx, Validator.validateCsv(csv, options, ProgressListener.NONE), csv);
             } finally {
                 Files.deleteIfExists(csv);
             }
@@ -81,7 +82,20 @@ final class ValidateRoutes {
                 "send a CSV (text/csv), a package zip (application/zip) or a descriptor (application/json)");
     }
 
-    private static void report(Context ctx, Report r) {
-        DatasetRoutes.json(ctx, r.toJson());
+    /**
+     * The report, without the server's temporary paths: a CSV is named {@code upload.csv}, package files by their
+     * path in the package.
+     */
+    private static void report(Context ctx, Report r, Path staged) {
+        String json = new String(Json.write(r.toJson()), java.nio.charset.StandardCharsets.UTF_8);
+        String abs = staged.toAbsolutePath().toString();
+        if (Files.isDirectory(staged)) {
+            json = json.replace(abs + "/", "").replace(abs, ".");
+        } else {
+            String stem = staged.getFileName().toString().replaceFirst("\\.csv$", "");
+            json = json.replace(abs, "upload.csv").replace(stem, "upload");
+        }
+        ctx.contentType("application/json");
+        ctx.result(json);
     }
 }

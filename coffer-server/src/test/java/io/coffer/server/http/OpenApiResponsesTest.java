@@ -194,8 +194,11 @@ class OpenApiResponsesTest {
 
     @Test
     void validation() throws Exception {
-        conforms("POST", "/api/validate", send(anonymous, get("/api/validate").header("Content-Type", "text/csv")
-                .POST(HttpRequest.BodyPublishers.ofString("a,b\n1,2\n3\n"))));
+        JsonNode csvReport = conforms("POST", "/api/validate", send(anonymous, get("/api/validate")
+                .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString("a,b\n1,2\n3\n"))));
+        // The server's temporary paths are not shown to whoever sent the file.
+        assertThat(csvReport.path("tasks").get(0).path("place").asText()).isEqualTo("upload.csv");
+        assertThat(csvReport.toString()).doesNotContain(System.getProperty("java.io.tmpdir")).doesNotContain("validate-");
         conforms("POST", "/api/validate", send(anonymous, get("/api/validate").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}"))));
         conforms("POST", "/api/validate", send(anonymous, get("/api/validate").header("Content-Type", "image/png")
