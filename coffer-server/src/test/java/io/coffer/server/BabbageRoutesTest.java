@@ -172,9 +172,9 @@ class BabbageRoutesTest {
 
     @Test
     void cacheMaxBytesFromTheEnvironment() {
-        assertThat(BabbageRoutes.engineConfig(java.util.Map.of("COFFER_ENGINE_CACHE_MAX_BYTES", "2GB"))
+        assertThat(io.coffer.engine.EngineConfig.fromEnvironment(java.util.Map.of("COFFER_ENGINE_CACHE_MAX_BYTES", "2GB"))
                 .cacheMaxBytes()).isEqualTo(2_000_000_000L);
-        assertThat(BabbageRoutes.engineConfig(java.util.Map.of()).cacheMaxBytes())
+        assertThat(io.coffer.engine.EngineConfig.fromEnvironment(java.util.Map.of()).cacheMaxBytes())
                 .isEqualTo(EngineConfig.DEFAULT_CACHE_MAX_BYTES);
     }
 

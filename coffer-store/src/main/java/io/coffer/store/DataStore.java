@@ -96,10 +96,7 @@ public final class DataStore implements AutoCloseable {
             Optional<Ref> ref = blobs.getRef(base(id) + REF);
             DatasetRef current = ref.map(r -> DatasetRef.parse(r.value())).orElse(DatasetRef.EMPTY);
             long latest = current.deleted() ? 0 : current.latest();
-            if (expectedLatest != null && expectedLatest != latest) {
-                throw new CofferException(ErrorCode.CONFLICT, "dataset " + id + " is at revision " + latest
-                        + ", not " + expectedLatest + "; nothing was published");
-            }
+            requireLatest(id, latest, expectedLatest);
             long number = current.maxRevision() + 1;
             String dir = String.format("%06d-%08x", number, RANDOM.nextInt());
             String revBase = base(id) + "revisions/" + dir + "/";
@@ -247,6 +244,17 @@ public final class DataStore implements AutoCloseable {
 
     public boolean exists(DatasetId id) {
         return ref(id).map(r -> !r.deleted() && r.latest() > 0).orElse(false);
+    }
+
+    /**
+     * Refuses (CONFLICT) a publish that expected another latest revision ({@code expected} null: any). One
+     * wording wherever it is checked: early by the HTTP service and the CLI, atomically here.
+     */
+    public static void requireLatest(DatasetId id, long latest, Long expected) {
+        if (expected != null && expected != latest) {
+            throw new CofferException(ErrorCode.CONFLICT, "dataset " + id + " is at revision " + latest + ", not "
+                    + expected + "; nothing was published");
+        }
     }
 
     /** The number of the latest revision, or 0 when the dataset does not exist (or was deleted). */

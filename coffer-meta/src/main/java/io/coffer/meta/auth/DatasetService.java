@@ -78,11 +78,7 @@ public final class DatasetService {
             throws IOException {
         authz.requireWrite(p, id);
         if (expectedLatest != null) {
-            long latest = store.latestRevision(id);
-            if (latest != expectedLatest) {
-                throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.CONFLICT, "dataset " + id
-                        + " is at revision " + latest + ", not " + expectedLatest + "; nothing was published");
-            }
+            DataStore.requireLatest(id, store.latestRevision(id), expectedLatest);
         }
         try (StagedPackage pkg = stager.stage()) {
             boolean existed = store.exists(id);

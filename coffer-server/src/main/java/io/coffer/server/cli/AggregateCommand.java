@@ -60,7 +60,7 @@ final class AggregateCommand implements Callable<Integer> {
         put(q, "format", format);
         AggregateRequest req = AggregateRequest.fromQuery(q);
         try (DataStore ds = StoreOption.of(spec).open();
-             CofferEngine engine = new CofferEngine(ds, BabbageRoutes.engineConfig(System.getenv()))) {
+             CofferEngine engine = new CofferEngine(ds, io.coffer.engine.EngineConfig.fromEnvironment(System.getenv()))) {
             if (req.csv()) {
                 OutputStream out = new LineOutputStream(spec.commandLine().getOut());
                 var result = engine.babbage().aggregateCsv(r.id(), r.revision(), req, out);

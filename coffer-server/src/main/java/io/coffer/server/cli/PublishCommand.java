@@ -106,7 +106,7 @@ final class PublishCommand implements Callable<Integer> {
             Revision latest = ds.revision(id, null);
             // Compared with the revision the merge starts from, so the publish below (which expects that one)
             // cannot succeed over anything else.
-            checkExpected(id, latest.revision());
+            DataStore.requireLatest(id, latest.revision(), expectRevision);
             io.coffer.versions.Upsert.Result r = io.coffer.versions.Upsert.stage(v, ds, latest, source, deletes,
                     staged.resolve("package"));
             spec.commandLine().getOut().printf("upsert onto revision %d: %d updated, %d added, %d deleted, %d rows%n",
@@ -120,14 +120,6 @@ final class PublishCommand implements Callable<Integer> {
             try (var walk = Files.walk(staged)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
-        }
-    }
-
-    /** The same refusal (and wording) as the store's, for --expect-revision. */
-    private void checkExpected(DatasetId id, long latest) {
-        if (expectRevision != null && expectRevision != latest) {
-            throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.CONFLICT, "dataset " + id
-                    + " is at revision " + latest + ", not " + expectRevision + "; nothing was published");
         }
     }
 
@@ -182,7 +174,7 @@ final class PublishCommand implements Callable<Integer> {
         try (DataStore ds = StoreOption.of(spec).open()) {
             // Before the compatibility check, which would otherwise judge against a revision the caller has not
             // seen; the publish checks again, atomically.
-            checkExpected(id, ds.latestRevision(id));
+            DataStore.requireLatest(id, ds.latestRevision(id), expectRevision);
             // Schema compatibility with the latest revision: a breaking change needs --breaking.
             io.coffer.versions.Semver.checkPublish(ds, id, DataPackage.read(src.descriptor()), breaking);
             Revision rev = ds.publish(id, src, expectedLatest);

@@ -18,7 +18,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Map;
 
 /**
  * The OpenSpending/babbage API at {@code /api/3} (cube names {@code owner:name}; {@code ?revision=N} picks a
@@ -31,13 +30,13 @@ public final class BabbageRoutes {
     private final CofferEngine engine;
     private final ReadAccess access;
 
-    /** An engine configured from the environment ({@link #engineConfig(Map)}). */
+    /** An engine configured from the environment ({@link EngineConfig#fromEnvironment}). */
     public BabbageRoutes(DataStore store) {
         this(store, ReadAccess.PUBLIC);
     }
 
     public BabbageRoutes(DataStore store, ReadAccess access) {
-        this(store, new CofferEngine(store, engineConfig(System.getenv())), access);
+        this(store, new CofferEngine(store, EngineConfig.fromEnvironment(System.getenv())), access);
     }
 
     public BabbageRoutes(DataStore store, CofferEngine engine, ReadAccess access) {
@@ -46,14 +45,6 @@ public final class BabbageRoutes {
         this.access = access;
     }
 
-    /**
-     * Engine settings from {@code COFFER_ENGINE_CACHE_DIR}, {@code COFFER_ENGINE_THREADS},
-     * {@code COFFER_ENGINE_MEMORY_LIMIT}, {@code COFFER_ENGINE_MAX_PAGE_SIZE}, {@code COFFER_ENGINE_CSV_MAX_ROWS},
-     * {@code COFFER_ENGINE_CACHE_MAX_BYTES} and the rest of {@link EngineConfig#fromMap}'s keys.
-     */
-    public static EngineConfig engineConfig(Map<String, String> env) {
-        return EngineConfig.fromEnvironment(env);
-    }
 
     public void register(JavalinConfig config) {
         var routes = config.routes;

@@ -45,7 +45,7 @@ public final class VersionRoutes {
         if (dir != null && !dir.isBlank()) {
             return Path.of(dir);
         }
-        return BabbageRoutes.engineConfig(System.getenv()).cacheDir().resolve("versions");
+        return io.coffer.engine.EngineConfig.fromEnvironment(System.getenv()).cacheDir().resolve("versions");
     }
 
     public void register(JavalinConfig config) {
