@@ -463,14 +463,7 @@ public final class BabbageService {
             Sql n = new Sql().append("SELECT COUNT(*) FROM read_parquet(").param(lc.parquet().toString()).append(")");
             where(n, where);
             long total = count(c, n);
-            ArrayNode data = Json.array();
-            if (pageSize > 0) {
-                try (PreparedStatement ps = prepare(c, q); ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        read(rs, 1, outs, data.addObject());
-                    }
-                }
-            }
+            ArrayNode data = pageSize > 0 ? rows(c, q, outs) : Json.array();
             ObjectNode o = Json.object();
             o.put("total_fact_count", total);
             o.set("data", data);
@@ -550,16 +543,8 @@ public final class BabbageService {
         List<Out> outs = outputs(lc, attrs, List.of());
         try (Connection c = engine.connect()) {
             long total = count(c, new Sql().append("SELECT COUNT(*) FROM (").append(distinct).append(")"));
-            ArrayNode data = Json.array();
-            if (pageSize > 0) {
-                Sql q = new Sql().append(distinct).append(" ORDER BY ").append(orderBy).append(" LIMIT ")
-                        .param((long) pageSize).append(" OFFSET ").param(offset);
-                try (PreparedStatement ps = prepare(c, q); ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        read(rs, 1, outs, data.addObject());
-                    }
-                }
-            }
+            ArrayNode data = pageSize > 0 ? rows(c, new Sql().append(distinct).append(" ORDER BY ").append(orderBy)
+                    .append(" LIMIT ").param((long) pageSize).append(" OFFSET ").param(offset), outs) : Json.array();
             ObjectNode o = Json.object();
             o.put("total_member_count", total);
             o.set("data", data);
@@ -641,6 +626,17 @@ public final class BabbageService {
         ps.setQueryTimeout(engine.config().queryTimeoutSeconds());
         q.bind(ps);
         return ps;
+    }
+
+    /** Every row of a page query, as objects keyed by {@code outs}. */
+    private ArrayNode rows(Connection c, Sql q, List<Out> outs) throws SQLException {
+        ArrayNode data = Json.array();
+        try (PreparedStatement ps = prepare(c, q); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                read(rs, 1, outs, data.addObject());
+            }
+        }
+        return data;
     }
 
     private long count(Connection c, Sql q) throws SQLException {
