@@ -163,12 +163,11 @@ public final class S3BlobStore implements BlobStore {
 
     // ------------------------------------------------------------------ reads
 
-    @Override
-    public Optional<InputStream> open(String key) throws IOException {
+    /** A GET with S3's own checksum asked for; empty when the object does not exist. */
+    private Optional<ResponseInputStream<GetObjectResponse>> get(String key) throws IOException {
         String k = objectKey(key);
-        ResponseInputStream<GetObjectResponse> in;
         try {
-            in = s3.getObject(b -> b.bucket(settings.bucket()).key(k).checksumMode(ChecksumMode.ENABLED));
+            return Optional.of(s3.getObject(b -> b.bucket(settings.bucket()).key(k).checksumMode(ChecksumMode.ENABLED)));
         } catch (S3Exception e) {
             if (notFound(e)) {
                 return Optional.empty();
@@ -177,6 +176,15 @@ public final class S3BlobStore implements BlobStore {
         } catch (SdkException e) {
             throw io("cannot read " + key, e);
         }
+    }
+
+    @Override
+    public Optional<InputStream> open(String key) throws IOException {
+        Optional<ResponseInputStream<GetObjectResponse>> got = get(key);
+        if (got.isEmpty()) {
+            return Optional.empty();
+        }
+        ResponseInputStream<GetObjectResponse> in = got.get();
         if (!settings.verifyChecksums()) {
             return Optional.of(new SdkErrorsAsIo(in, in));
         }
@@ -304,18 +312,11 @@ public final class S3BlobStore implements BlobStore {
     }
 
     private Optional<Ref> readRef(String key) throws IOException {
-        String k = objectKey(key);
-        ResponseInputStream<GetObjectResponse> raw;
-        try {
-            raw = s3.getObject(b -> b.bucket(settings.bucket()).key(k).checksumMode(ChecksumMode.ENABLED));
-        } catch (S3Exception e) {
-            if (notFound(e)) {
-                return Optional.empty();
-            }
-            throw io("cannot read " + key, e);
-        } catch (SdkException e) {
-            throw io("cannot read " + key, e);
+        Optional<ResponseInputStream<GetObjectResponse>> got = get(key);
+        if (got.isEmpty()) {
+            return Optional.empty();
         }
+        ResponseInputStream<GetObjectResponse> raw = got.get();
         GetObjectResponse r = raw.response();
         InputStream in = raw;
         if (settings.verifyChecksums()) {
