@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 duration="${1:-60}"
 connections="${2:-256}"
 command -v wrk >/dev/null || { echo "install wrk: apt-get install wrk" >&2; exit 2; }
-corpus="${COFFER_CORPUS:-../shared/corpus}"; [ -d "$corpus" ] || corpus=/work/shared/corpus
+corpus=examples
 work=$(mktemp -d)
 trap 'kill "${pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 export COFFER_STORE="$work/store"

@@ -2,8 +2,7 @@
 # End-to-end smoke test of the launcher: publish, pull byte-identical, serve, read the registry.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-corpus="${COFFER_CORPUS:-../shared/corpus}"
-[ -d "$corpus" ] || corpus=/work/shared/corpus
+corpus=examples
 work=$(mktemp -d)
 trap 'kill "${pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 export COFFER_STORE="$work/store"

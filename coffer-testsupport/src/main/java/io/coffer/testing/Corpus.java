@@ -2,49 +2,34 @@ package io.coffer.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 
 /**
- * Finds the shared corpus of real public datasets: {@code COFFER_CORPUS}, else {@code shared/corpus}
- * beside the checkout or one of its ancestors, else {@code /work/shared/corpus}. Missing in CI
- * ({@code CI=true}) is an error, not a skip: the corpus tests are acceptance tests.
+ * Finds the repository's test data ({@code testdata/}: real public datasets, each with its SOURCE.txt).
+ * It is part of every clone, so a missing folder is an error that fails the test, never a skip.
  */
 public final class Corpus {
     private Corpus() {
     }
 
-    /** The corpus directory, or null when absent outside CI. */
-    public static Path find() {
-        String env = System.getenv("COFFER_CORPUS");
-        if (env != null && Files.isDirectory(Path.of(env))) {
-            return Path.of(env).toAbsolutePath();
-        }
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null) {
-            Path c = p.resolveSibling("shared").resolve("corpus");
-            if (Files.isDirectory(c)) {
+    /** {@code testdata/} of the checkout: the nearest ancestor of the working directory holding it. */
+    public static Path root() {
+        Path start = Path.of("").toAbsolutePath();
+        for (Path p = start; p != null; p = p.getParent()) {
+            Path c = p.resolve("testdata");
+            if (Files.isDirectory(c) && Files.exists(p.resolve("mvnw"))) {
                 return c;
             }
-            p = p.getParent();
         }
-        Path fixed = Path.of("/work/shared/corpus");
-        if (Files.isDirectory(fixed)) {
-            return fixed;
-        }
-        if ("true".equals(System.getenv("CI"))) {
-            throw new IllegalStateException("shared corpus not found: set COFFER_CORPUS");
-        }
-        return null;
+        throw new IllegalStateException("test data not found: no testdata/ folder in " + start
+                + " or above it; run the tests from a full clone of the repository");
     }
 
-    /** The corpus directory; aborts the test (skip) when absent outside CI. */
-    public static Path root() {
-        Path c = find();
-        Assumptions.assumeTrue(c != null, "shared corpus not found (set COFFER_CORPUS)");
-        return c;
-    }
-
+    /** One dataset folder of {@code testdata/}; fails when it is missing. */
     public static Path get(String name) {
-        return root().resolve(name);
+        Path p = root().resolve(name);
+        if (!Files.isDirectory(p)) {
+            throw new IllegalStateException("test data set missing: " + p);
+        }
+        return p;
     }
 }

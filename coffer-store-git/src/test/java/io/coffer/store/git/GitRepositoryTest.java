@@ -48,7 +48,6 @@ class GitRepositoryTest {
     @Test
     void aPublishedDatasetClonesWithPlainGitAndHoldsTheDataPackageAtItsRoot() throws Exception {
         Optional<Path> source = corpus("ukgov-cra-sample");
-        Assumptions.assumeTrue(source.isPresent(), "shared/corpus/ukgov-cra-sample is not beside the repository");
         Path root = tmp.resolve("store");
         DatasetId id = DatasetId.of("ukgov", "cra");
         Revision rev;
