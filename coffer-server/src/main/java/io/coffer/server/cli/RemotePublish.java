@@ -47,15 +47,16 @@ final class RemotePublish {
     static Result publish(PackageSource src, URI remote, DatasetId id, String token, boolean makePrivate,
                           boolean breaking, Long expectedLatest)
             throws IOException, InterruptedException {
-        return publish(src, remote, id, token, makePrivate, breaking, expectedLatest, false, null);
+        return publish(src, remote, id, token, makePrivate, breaking, expectedLatest, false, null, false);
     }
 
     /**
      * {@code upsert}: the package's keyed data file holds changed and new rows only, and {@code deletes} (may be
      * null) the keys to remove; the server merges them into the latest revision ({@code ?mode=upsert}).
+     * {@code allowInvalid}: the server publishes rows that do not match the schema ({@code ?allowInvalid=true}).
      */
     static Result publish(PackageSource src, URI remote, DatasetId id, String token, boolean makePrivate,
-                          boolean breaking, Long expectedLatest, boolean upsert, Path deletes)
+                          boolean breaking, Long expectedLatest, boolean upsert, Path deletes, boolean allowInvalid)
             throws IOException, InterruptedException {
         Path zip = Files.createTempFile("coffer-publish-", ".zip");
         try {
@@ -70,6 +71,9 @@ final class RemotePublish {
             }
             if (upsert) {
                 query.add("mode=upsert");
+            }
+            if (allowInvalid) {
+                query.add("allowInvalid=true");
             }
             URI uri = URI.create(base + "/api/datasets/" + id.owner() + "/" + id.name()
                     + (query.isEmpty() ? "" : "?" + String.join("&", query)));
