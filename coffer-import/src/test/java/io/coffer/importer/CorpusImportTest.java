@@ -92,7 +92,7 @@ class CorpusImportTest {
             entries = s.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith("real-")
                     && !d.getFileName().toString().startsWith("_")).sorted().toList();
         }
-        assertThat(entries).hasSize(17);
+        assertThat(entries).hasSize(18);
         // Legacy exports often declare types their cells do not follow: imported as they are, as asked.
         PackageImporter importer = new PackageImporter(store, new SafeFetcher(SafeFetcher.Policy.DEFAULT),
                 SafeZip.Limits.DEFAULT).allowingInvalid();
