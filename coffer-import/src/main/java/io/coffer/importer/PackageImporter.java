@@ -89,9 +89,10 @@ public final class PackageImporter {
             List<String> problems = new ArrayList<>();
             problems.add(e.getMessage());
             e.details().stream().skip(1).forEach(problems::add);
-            return List.of(ImportReport.failed(source, problems));
+            return List.of(ImportReport.failed(source, e.code(), problems));
         } catch (IOException | RuntimeException e) {
-            return List.of(ImportReport.failed(source, List.of("cannot import " + source + ": " + e.getMessage())));
+            return List.of(ImportReport.failed(source, ErrorCode.INTERNAL,
+                    List.of("cannot import " + source + ": " + e.getMessage())));
         } finally {
             deleteQuietly(work);
         }
@@ -271,7 +272,7 @@ public final class PackageImporter {
                 stored.put(f.path(), f.sha256());
             }
             if (stored.equals(hashes)) {
-                return new ImportReport(source, id, latest.revision(), true, kept, notKept, List.of(), Map.of());
+                return new ImportReport(source, id, latest.revision(), true, kept, notKept, List.of(), Map.of(), null);
             }
         }
         PublishService.Request request = new PublishService.Request(id, null, null, false, PublishService.Mode.REPLACE,
@@ -288,7 +289,7 @@ public final class PackageImporter {
             throw e;
         }
         Map<String, java.math.BigDecimal> totals = MeasureTotals.of(dir, pkg, notKept);
-        return new ImportReport(source, id, rev.revision(), false, kept, notKept, List.of(), totals);
+        return new ImportReport(source, id, rev.revision(), false, kept, notKept, List.of(), totals, null);
     }
 
     /** SHA-256 of every file the publish would store, by path; notes files of the source left behind. */

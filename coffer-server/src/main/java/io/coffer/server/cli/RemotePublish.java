@@ -99,7 +99,7 @@ final class RemotePublish {
             if (r.statusCode() / 100 != 2) {
                 java.util.List<String> details = new java.util.ArrayList<>();
                 body.path("details").forEach(d -> details.add(d.asText()));
-                throw new CofferException(code(body.path("code").asText(), r.statusCode()),
+                throw new CofferException(ErrorCode.ofHttp(body.path("code").asText(), r.statusCode()),
                         body.path("detail").asText("the server refused the publish (" + r.statusCode() + ")"), details);
             }
             return new Result(body.path("revision").asLong(), body.path("files").asInt(), body.path("bytes").asLong(),
@@ -107,15 +107,6 @@ final class RemotePublish {
         } finally {
             Files.deleteIfExists(zip);
         }
-    }
-
-    private static ErrorCode code(String code, int status) {
-        for (ErrorCode c : ErrorCode.values()) {
-            if (c.code().equals(code)) {
-                return c;
-            }
-        }
-        return status >= 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST;
     }
 
     /**

@@ -217,7 +217,15 @@ final class WizardRoutes {
         InitResult[] built = new InitResult[1];
         boolean breaking = body.path("breaking").asBoolean(false);
         // The service authorizes first; only then is the package built (here), then checked like every publish.
-        PublishService.Request request = new PublishService.Request(id, visibility, null, breaking,
+        Long expected = null;
+        if (body.hasNonNull("expectedRevision")) {
+            // As If-Match on a PUT: publish only over the revision the person saw when they started.
+            if (!body.get("expectedRevision").canConvertToLong() || body.get("expectedRevision").asLong() < 0) {
+                throw CofferException.badRequest("expectedRevision must be 0 (create only) or a revision number");
+            }
+            expected = body.get("expectedRevision").asLong();
+        }
+        PublishService.Request request = new PublishService.Request(id, visibility, expected, breaking,
                 PublishService.Mode.REPLACE, false);
         Revision rev = publisher.publish(p, request, () -> {
             Uploads.deleteTree(pkgDir);
