@@ -266,12 +266,7 @@ public final class CofferClient {
         } catch (CofferException notJson) {
             // keep the status line
         }
-        String c = code;
-        // Without a code (a proxy's answer) only the status is known; a 409 is still a conflict, a 413 (such as
-        // nginx's client_max_body_size) still too large.
-        ErrorCode ec = Stream.of(ErrorCode.values()).filter(e -> e.code().equals(c)).findFirst()
-                .orElse(status >= 500 ? ErrorCode.INTERNAL : status == 409 ? ErrorCode.CONFLICT
-                        : status == 413 ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.BAD_REQUEST);
+        ErrorCode ec = ErrorCode.ofHttp(code, status);
         if (code == null && status == 413) {
             detail = "HTTP 413: the server refuses a body this large";
         }

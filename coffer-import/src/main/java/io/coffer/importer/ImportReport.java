@@ -3,6 +3,7 @@ package io.coffer.importer;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.coffer.model.DatasetId;
+import io.coffer.model.ErrorCode;
 import io.coffer.model.Json;
 import java.math.BigDecimal;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.Map;
  * A refused import is a report too, not an exception: people importing a hundred packages want the list.
  */
 public record ImportReport(String source, DatasetId dataset, Long revision, boolean unchanged, List<String> kept,
-                           List<String> notKept, List<String> problems, Map<String, BigDecimal> totals) {
+                           List<String> notKept, List<String> problems, Map<String, BigDecimal> totals,
+                           ErrorCode code) {
     public ImportReport {
         totals = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(totals));
         kept = List.copyOf(kept);
@@ -21,8 +23,13 @@ public record ImportReport(String source, DatasetId dataset, Long revision, bool
         problems = List.copyOf(problems);
     }
 
+    /** A refused source; {@code code} says why, as every entry point's refusal does. */
+    static ImportReport failed(String source, ErrorCode code, List<String> problems) {
+        return new ImportReport(source, null, null, false, List.of(), List.of(), problems, Map.of(), code);
+    }
+
     static ImportReport failed(String source, List<String> problems) {
-        return new ImportReport(source, null, null, false, List.of(), List.of(), problems, Map.of());
+        return failed(source, ErrorCode.INVALID_DATA, problems);
     }
 
     public boolean ok() {
@@ -38,6 +45,9 @@ public record ImportReport(String source, DatasetId dataset, Long revision, bool
         }
         o.put("unchanged", unchanged);
         o.put("ok", ok());
+        if (code != null) {
+            o.put("code", code.code());
+        }
         ArrayNode k = o.putArray("kept");
         kept.forEach(k::add);
         ArrayNode n = o.putArray("notKept");
@@ -58,7 +68,7 @@ public record ImportReport(String source, DatasetId dataset, Long revision, bool
             }
             b.append(" from ").append(source).append('\n');
         } else {
-            b.append("not imported: ").append(source).append('\n');
+            b.append("not imported: ").append(source).append(code == null ? "" : " [" + code.code() + "]").append('\n');
         }
         kept.forEach(k -> b.append("  kept      ").append(k).append('\n'));
         totals.forEach((k, v) -> b.append("  total     ").append(k).append(" = ").append(v.toPlainString()).append('\n'));

@@ -52,9 +52,14 @@ public final class Mirrors implements AutoCloseable {
     private ScheduledExecutorService scheduler;
 
     public Mirrors(DataStore store, SafeFetcher fetcher) {
-        this.store = store;
+        this(io.coffer.service.PublishService.local(store, Long.MAX_VALUE), fetcher);
+    }
+
+    /** Every refresh that changed publishes through {@code publisher}, with the checks of any publish. */
+    public Mirrors(io.coffer.service.PublishService publisher, SafeFetcher fetcher) {
+        this.store = publisher.store();
         this.blobs = store.blobs();
-        this.importer = new PackageImporter(store, fetcher, SafeZip.Limits.DEFAULT);
+        this.importer = new PackageImporter(publisher, fetcher, SafeZip.Limits.DEFAULT);
     }
 
     static String key(DatasetId id) {

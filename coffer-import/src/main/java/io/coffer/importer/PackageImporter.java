@@ -14,6 +14,8 @@ import io.coffer.model.PackagePath;
 import io.coffer.model.Resource;
 import io.coffer.store.DataStore;
 import io.coffer.store.FileEntry;
+import io.coffer.meta.auth.Principal;
+import io.coffer.service.PublishService;
 import io.coffer.store.PackageChecker;
 import io.coffer.store.PackageSource;
 import io.coffer.store.Revision;
@@ -40,13 +42,36 @@ import java.util.stream.Stream;
  */
 public final class PackageImporter {
     private final DataStore store;
+    private final PublishService publisher;
     private final SafeFetcher fetcher;
     private final SafeZip.Limits zipLimits;
+    private final boolean allowInvalid;
 
+    /** Imports as the store's local operator, through {@link PublishService#local}. */
     public PackageImporter(DataStore store, SafeFetcher fetcher, SafeZip.Limits zipLimits) {
-        this.store = store;
+        this(PublishService.local(store, Long.MAX_VALUE), fetcher, zipLimits);
+    }
+
+    /** Every import is published through {@code publisher}: the same checks as any other publish. */
+    public PackageImporter(PublishService publisher, SafeFetcher fetcher, SafeZip.Limits zipLimits) {
+        this(publisher, fetcher, zipLimits, false);
+    }
+
+    private PackageImporter(PublishService publisher, SafeFetcher fetcher, SafeZip.Limits zipLimits,
+                            boolean allowInvalid) {
+        this.store = publisher.store();
+        this.publisher = publisher;
         this.fetcher = fetcher;
         this.zipLimits = zipLimits;
+        this.allowInvalid = allowInvalid;
+    }
+
+    /**
+     * This importer, publishing packages whose rows do not match their schema too (as {@code coffer publish
+     * --allow-invalid}); legacy exports often declare types their cells do not follow.
+     */
+    public PackageImporter allowingInvalid() {
+        return new PackageImporter(publisher, fetcher, zipLimits, true);
     }
 
     /**
@@ -64,9 +89,10 @@ public final class PackageImporter {
             List<String> problems = new ArrayList<>();
             problems.add(e.getMessage());
             e.details().stream().skip(1).forEach(problems::add);
-            return List.of(ImportReport.failed(source, problems));
+            return List.of(ImportReport.failed(source, e.code(), problems));
         } catch (IOException | RuntimeException e) {
-            return List.of(ImportReport.failed(source, List.of("cannot import " + source + ": " + e.getMessage())));
+            return List.of(ImportReport.failed(source, ErrorCode.INTERNAL,
+                    List.of("cannot import " + source + ": " + e.getMessage())));
         } finally {
             deleteQuietly(work);
         }
@@ -246,12 +272,24 @@ public final class PackageImporter {
                 stored.put(f.path(), f.sha256());
             }
             if (stored.equals(hashes)) {
-                return new ImportReport(source, id, latest.revision(), true, kept, notKept, List.of(), Map.of());
+                return new ImportReport(source, id, latest.revision(), true, kept, notKept, List.of(), Map.of(), null);
             }
         }
-        Revision rev = store.publish(id, src);
+        PublishService.Request request = new PublishService.Request(id, null, null, false, PublishService.Mode.REPLACE,
+                allowInvalid);
+        Revision rev;
+        try {
+            rev = publisher.publish(Principal.SYSTEM, request, () -> PublishService.Staged.of(dir)).revision();
+        } catch (CofferException e) {
+            if (e.code() == io.coffer.model.ErrorCode.INVALID_DATA) {
+                List<String> details = new ArrayList<>(e.details());
+                details.add("to import it as it is, pass --allow-invalid");
+                throw new CofferException(e.code(), e.getMessage(), details);
+            }
+            throw e;
+        }
         Map<String, java.math.BigDecimal> totals = MeasureTotals.of(dir, pkg, notKept);
-        return new ImportReport(source, id, rev.revision(), false, kept, notKept, List.of(), totals);
+        return new ImportReport(source, id, rev.revision(), false, kept, notKept, List.of(), totals, null);
     }
 
     /** SHA-256 of every file the publish would store, by path; notes files of the source left behind. */

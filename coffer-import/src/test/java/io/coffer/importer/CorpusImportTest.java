@@ -88,11 +88,14 @@ class CorpusImportTest {
     void all17CorpusEntriesImportOrReportWithIndependentlyCheckedTotals() throws Exception {
         List<Path> entries;
         try (Stream<Path> s = Files.list(Corpus.root())) {
-            entries = s.filter(Files::isDirectory).sorted().toList();
+            // The packages of the test data; real-* folders are raw files for the loader, _tools its scripts.
+            entries = s.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith("real-")
+                    && !d.getFileName().toString().startsWith("_")).sorted().toList();
         }
-        assertThat(entries).hasSize(17);
+        assertThat(entries).hasSize(18);
+        // Legacy exports often declare types their cells do not follow: imported as they are, as asked.
         PackageImporter importer = new PackageImporter(store, new SafeFetcher(SafeFetcher.Policy.DEFAULT),
-                SafeZip.Limits.DEFAULT);
+                SafeZip.Limits.DEFAULT).allowingInvalid();
         int published = 0;
         int totalsChecked = 0;
         for (Path e : entries) {

@@ -27,9 +27,17 @@ class MirrorsTest {
         Path src = Corpus.get("fdp03-transform-needed");
         byte[] csv = Files.readAllBytes(src.resolve("budget.csv"));
         try (LoopbackServer s = new LoopbackServer(); Mirrors mirrors = new Mirrors(store, loopbackOk)) {
-            s.files.put("/p/datapackage.json", Files.readAllBytes(src.resolve("datapackage.json")));
+            String descriptor = Files.readString(src.resolve("datapackage.json"));
+            s.files.put("/p/datapackage.json", descriptor.getBytes(StandardCharsets.UTF_8));
             s.files.put("/p/budget.csv", csv);
             mirrors.add(id, s.url("/p/datapackage.json"), Duration.ofHours(1), loopbackOk);
+            // Its 'year' column (2014) is declared a date: a mirror publishes only what any publish would accept.
+            Mirrors.Result refused = mirrors.refresh(id);
+            assertThat(refused.status()).isEqualTo(Mirrors.Status.FAILED);
+            assertThat(refused.message()).contains("does not match its schema");
+            assertThat(store.exists(id)).isFalse();
+            s.files.put("/p/datapackage.json", descriptor.replace("\"type\": \"date\"", "\"type\": \"year\"")
+                    .getBytes(StandardCharsets.UTF_8));
 
             assertThat(mirrors.refresh(id).status()).isEqualTo(Mirrors.Status.PUBLISHED);
             assertThat(store.revisions(id)).hasSize(1);

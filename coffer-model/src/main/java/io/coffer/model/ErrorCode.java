@@ -46,4 +46,24 @@ public enum ErrorCode {
     public int httpStatus() {
         return httpStatus;
     }
+
+    /**
+     * The code of an HTTP error answer, for every client of the API: its problem+json {@code code}, else (an
+     * answer without one, such as a proxy's) what the status alone says: 409 is still a conflict, 413 (nginx's
+     * client_max_body_size) still too large.
+     */
+    public static ErrorCode ofHttp(String code, int status) {
+        for (ErrorCode c : values()) {
+            if (c.code.equals(code)) {
+                return c;
+            }
+        }
+        for (ErrorCode c : values()) {
+            if (c.httpStatus == status && (status == 401 || status == 403 || status == 404 || status == 409
+                    || status == 413 || status == 415 || status == 429)) {
+                return c;
+            }
+        }
+        return status >= 500 ? INTERNAL : BAD_REQUEST;
+    }
 }

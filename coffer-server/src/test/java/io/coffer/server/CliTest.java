@@ -127,9 +127,9 @@ class CliTest {
                 published.add(name);
             }
         }
-        assertThat(published).hasSize(11);
+        assertThat(published).hasSize(12);
         String catalog = Files.readString(tmp.resolve("store/registry/data/catalog.csv"));
-        assertThat(catalog.split("\r\n")).hasSize(12);
+        assertThat(catalog.split("\r\n")).hasSize(13);
     }
 
     /** Corpus packages whose data contradicts their schema upstream, and what the report must say. */

@@ -58,7 +58,8 @@ public final class CofferCli implements Runnable {
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (e instanceof CofferException ce) {
-                err.println("coffer: " + ce.getMessage());
+                // The code is the same one the HTTP API answers with (problem+json "code").
+                err.println("coffer: " + ce.getMessage() + " [" + ce.code().code() + "]");
                 ce.details().stream().skip(1).limit(20).forEach(d -> err.println("  - " + d));
                 if (ce.details().size() > 21) {
                     err.println("  ... and " + (ce.details().size() - 21) + " more");

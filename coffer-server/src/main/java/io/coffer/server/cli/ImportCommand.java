@@ -35,6 +35,15 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the reports as JSON lines.")
     boolean json;
 
+    @Option(names = "--allow-invalid", description = "Import packages whose rows do not match their schema too "
+            + "(the report lists the errors).")
+    boolean allowInvalid;
+
+    @Option(names = "--max-upload-bytes", defaultValue = "${env:COFFER_MAX_UPLOAD_BYTES:-536870912}",
+            description = "Largest package to publish in bytes (default 512 MiB), as on the server. "
+                    + "Env: COFFER_MAX_UPLOAD_BYTES.")
+    long maxUploadBytes;
+
     @Override
     public Integer call() {
         if (name != null && sources.size() > 1) {
@@ -44,7 +53,11 @@ final class ImportCommand implements Callable<Integer> {
         SafeFetcher fetcher = new SafeFetcher(SafeFetcher.Policy.DEFAULT.withAllowPrivate(allowPrivate));
         int failed = 0;
         try (DataStore ds = StoreOption.of(spec).open()) {
-            PackageImporter importer = new PackageImporter(ds, fetcher, SafeZip.Limits.DEFAULT);
+            PackageImporter importer = new PackageImporter(io.coffer.service.PublishService.local(ds, maxUploadBytes), fetcher,
+                    SafeZip.Limits.DEFAULT);
+            if (allowInvalid) {
+                importer = importer.allowingInvalid();
+            }
             List<ImportReport> reports = new java.util.ArrayList<>();
             for (String s : sources) {
                 reports.addAll(importer.importSource(s, owner, name));

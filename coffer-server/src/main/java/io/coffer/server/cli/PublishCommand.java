@@ -3,12 +3,11 @@ package io.coffer.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coffer.loader.Report;
 import io.coffer.loader.TerminalProgress;
-import io.coffer.loader.ValidationOptions;
-import io.coffer.loader.Validator;
+import io.coffer.meta.auth.Principal;
 import io.coffer.model.DataPackage;
 import io.coffer.model.DatasetId;
+import io.coffer.service.PublishService;
 import io.coffer.store.DataStore;
-import io.coffer.store.PackageChecker;
 import io.coffer.store.PackageSource;
 import io.coffer.store.Revision;
 import java.nio.file.Files;
@@ -75,6 +74,11 @@ final class PublishCommand implements Callable<Integer> {
                     + "revision you have not seen. Works locally, with --remote and with --mode upsert.")
     Long expectRevision;
 
+    @Option(names = "--max-upload-bytes", defaultValue = "${env:COFFER_MAX_UPLOAD_BYTES:-536870912}",
+            description = "Largest package to publish in bytes (default 512 MiB), as on the server. "
+                    + "Env: COFFER_MAX_UPLOAD_BYTES.")
+    long maxUploadBytes;
+
     @Override
     public Integer call() throws Exception {
         if (expectRevision != null && expectRevision < 0) {
@@ -89,38 +93,84 @@ final class PublishCommand implements Callable<Integer> {
             throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.BAD_REQUEST,
                     "--deletes needs --mode upsert");
         }
-        if (mode.equals("upsert") && remote == null) {
-            return upsert();
+        Path dir = Files.isDirectory(source) ? source : source.toAbsolutePath().getParent();
+        DatasetId id = datasetId(PackageSource.directory(source));
+        boolean upsert = mode.equals("upsert");
+        if (remote != null) {
+            return publishRemote(dir, id, upsert);
         }
-        // With --remote an upsert sends the changes (and --deletes) as they are; the server merges them.
-        return publish(source, expectRevision);
+        try (DataStore ds = StoreOption.of(spec).open()) {
+            Path work = Files.createTempDirectory("coffer-publish-");
+            try {
+                PublishService service = new PublishService(ds, PublishService.storeSink(ds),
+                        () -> new io.coffer.versions.Versions(ds, io.coffer.server.http.VersionRoutes.workDir()),
+                        maxUploadBytes, work);
+                PublishService.Request request = new PublishService.Request(id, null, expectRevision, breaking,
+                        upsert ? PublishService.Mode.UPSERT : PublishService.Mode.REPLACE, allowInvalid);
+                // The local operator owns the store: no account is asked, every check of a server publish runs.
+                PublishService.Published p = service.publish(Principal.SYSTEM, request,
+                        () -> PublishService.Staged.of(dir, deletes), TerminalProgress.forConsole());
+                if (p.upsert() != null) {
+                    printUpsert(p.basedOn(), p.upsert().updated(), p.upsert().inserted(), p.upsert().deleted(),
+                            p.upsert().rows(), p.upsert().unknownDeletes());
+                }
+                reportInvalid(p.report());
+                Revision rev = p.revision();
+                spec.commandLine().getOut().printf("published %s revision %d (%d files, %d bytes)%n", id, rev.revision(),
+                        rev.files().size(), rev.bytes());
+                writeVersions(ds, rev);
+                writeStaticAggregates(ds, rev);
+            } finally {
+                try (var walk = Files.walk(work)) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(q -> q.toFile().delete());
+                }
+            }
+        }
+        return 0;
     }
 
-    /** Merges the changes (and deletes) into the latest revision in a temporary package, then publishes that. */
-    private Integer upsert() throws Exception {
-        Path staged = Files.createTempDirectory("coffer-upsert-");
-        try (DataStore ds = StoreOption.of(spec).open();
-             io.coffer.versions.Versions v = new io.coffer.versions.Versions(ds,
-                     io.coffer.server.http.VersionRoutes.workDir())) {
-            DatasetId id = datasetId(PackageSource.directory(source));
-            Revision latest = ds.revision(id, null);
-            // Compared with the revision the merge starts from, so the publish below (which expects that one)
-            // cannot succeed over anything else.
-            DataStore.requireLatest(id, latest.revision(), expectRevision);
-            io.coffer.versions.Upsert.Result r = io.coffer.versions.Upsert.stage(v, ds, latest, source, deletes,
-                    staged.resolve("package"));
-            spec.commandLine().getOut().printf("upsert onto revision %d: %d updated, %d added, %d deleted, %d rows%n",
-                    latest.revision(), r.updated(), r.inserted(), r.deleted(), r.rows());
-            if (r.unknownDeletes() > 0) {
-                spec.commandLine().getErr().printf("coffer: %d key(s) in %s were not in revision %d%n",
-                        r.unknownDeletes(), deletes, latest.revision());
-            }
-            return publish(staged.resolve("package"), latest.revision());
-        } finally {
-            try (var walk = Files.walk(staged)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+    /**
+     * Checked here first (so a bad package is not uploaded), then sent; the server runs the same checks again.
+     * An upsert sends the changes (and --deletes) as they are: the server merges them.
+     */
+    private Integer publishRemote(Path dir, DatasetId id, boolean upsert) throws Exception {
+        if (!upsert) {
+            reportInvalid(PublishService.check(dir, allowInvalid, Long.MAX_VALUE, TerminalProgress.forConsole()));
         }
+        RemotePublish.Result r = RemotePublish.publish(PackageSource.directory(dir), remote, id,
+                RemotePublish.token(tokenFile, token), makePrivate, breaking, expectRevision, upsert, deletes,
+                allowInvalid);
+        if (r.upsert() != null) {
+            JsonNode u = r.upsert();
+            printUpsert(u.path("onto").asLong(), u.path("updated").asLong(), u.path("inserted").asLong(),
+                    u.path("deleted").asLong(), u.path("rows").asLong(), u.path("unknownDeletes").asLong());
+        }
+        spec.commandLine().getOut().printf("published %s revision %d (%d files, %d bytes) to %s%n", id, r.revision(),
+                r.files(), r.bytes(), remote);
+        return 0;
+    }
+
+    private void printUpsert(long onto, long updated, long inserted, long deleted, long rows, long unknownDeletes) {
+        spec.commandLine().getOut().printf("upsert onto revision %d: %d updated, %d added, %d deleted, %d rows%n",
+                onto, updated, inserted, deleted, rows);
+        if (unknownDeletes > 0) {
+            spec.commandLine().getErr().printf("coffer: %d key(s) in %s were not in revision %d%n",
+                    unknownDeletes, deletes, onto);
+        }
+    }
+
+    /** With --allow-invalid, what is published in spite of the schema (a refusal prints it through the error). */
+    private void reportInvalid(Report report) {
+        if (report == null || report.valid()) {
+            return;
+        }
+        var err = spec.commandLine().getErr();
+        List<String> lines = report.toText();
+        lines.stream().limit(25).forEach(err::println);
+        if (lines.size() > 25) {
+            err.println("  ... " + (lines.size() - 25) + " more lines: run 'coffer validate " + source + "'");
+        }
+        err.println("coffer: publishing anyway (--allow-invalid)");
     }
 
     private DatasetId datasetId(PackageSource src) throws java.io.IOException {
@@ -131,59 +181,6 @@ final class PublishCommand implements Callable<Integer> {
             n = DatasetId.slugify(pkgName != null ? pkgName : dir.toAbsolutePath().getFileName().toString());
         }
         return DatasetId.of(owner, n);
-    }
-
-    private Integer publish(Path source, Long expectedLatest) throws Exception {
-        PackageSource src = PackageSource.directory(source);
-        DatasetId id = datasetId(PackageSource.directory(this.source));
-        // Cheap checks first (descriptor, files, headers, model), then every row against the schema:
-        // invalid data is refused before anything is stored.
-        PackageChecker.check(src.descriptor(), src);
-        Report report = Validator.validate(source, ValidationOptions.DEFAULT.withMaxErrorsPerType(20),
-                TerminalProgress.forConsole());
-        if (!report.valid()) {
-            var err = spec.commandLine().getErr();
-            List<String> lines = report.toText();
-            lines.stream().limit(25).forEach(err::println);
-            if (lines.size() > 25) {
-                err.println("  ... " + (lines.size() - 25) + " more lines: run 'coffer validate " + source + "'");
-            }
-            if (!allowInvalid) {
-                err.println("coffer: not published: the data does not match its schema (fix it, or pass --allow-invalid)");
-                return CofferCli.FAILED;
-            }
-            err.println("coffer: publishing anyway (--allow-invalid)");
-        }
-        if (remote != null) {
-            RemotePublish.Result r = RemotePublish.publish(src, remote, id, RemotePublish.token(tokenFile, token),
-                    makePrivate, breaking, expectedLatest, mode.equals("upsert"), deletes);
-            if (r.upsert() != null) {
-                JsonNode u = r.upsert();
-                spec.commandLine().getOut().printf("upsert onto revision %d: %d updated, %d added, %d deleted, %d rows%n",
-                        u.path("onto").asLong(), u.path("updated").asLong(), u.path("inserted").asLong(),
-                        u.path("deleted").asLong(), u.path("rows").asLong());
-                if (u.path("unknownDeletes").asLong() > 0) {
-                    spec.commandLine().getErr().printf("coffer: %d key(s) in %s were not in revision %d%n",
-                            u.path("unknownDeletes").asLong(), deletes, u.path("onto").asLong());
-                }
-            }
-            spec.commandLine().getOut().printf("published %s revision %d (%d files, %d bytes) to %s%n", id, r.revision(),
-                    r.files(), r.bytes(), remote);
-            return 0;
-        }
-        try (DataStore ds = StoreOption.of(spec).open()) {
-            // Before the compatibility check, which would otherwise judge against a revision the caller has not
-            // seen; the publish checks again, atomically.
-            DataStore.requireLatest(id, ds.latestRevision(id), expectRevision);
-            // Schema compatibility with the latest revision: a breaking change needs --breaking.
-            io.coffer.versions.Semver.checkPublish(ds, id, DataPackage.read(src.descriptor()), breaking);
-            Revision rev = ds.publish(id, src, expectedLatest);
-            spec.commandLine().getOut().printf("published %s revision %d (%d files, %d bytes)%n", id, rev.revision(),
-                    rev.files().size(), rev.bytes());
-            writeVersions(ds, rev);
-            writeStaticAggregates(ds, rev);
-        }
-        return 0;
     }
 
     /**

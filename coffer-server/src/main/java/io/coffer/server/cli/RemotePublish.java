@@ -47,15 +47,16 @@ final class RemotePublish {
     static Result publish(PackageSource src, URI remote, DatasetId id, String token, boolean makePrivate,
                           boolean breaking, Long expectedLatest)
             throws IOException, InterruptedException {
-        return publish(src, remote, id, token, makePrivate, breaking, expectedLatest, false, null);
+        return publish(src, remote, id, token, makePrivate, breaking, expectedLatest, false, null, false);
     }
 
     /**
      * {@code upsert}: the package's keyed data file holds changed and new rows only, and {@code deletes} (may be
      * null) the keys to remove; the server merges them into the latest revision ({@code ?mode=upsert}).
+     * {@code allowInvalid}: the server publishes rows that do not match the schema ({@code ?allowInvalid=true}).
      */
     static Result publish(PackageSource src, URI remote, DatasetId id, String token, boolean makePrivate,
-                          boolean breaking, Long expectedLatest, boolean upsert, Path deletes)
+                          boolean breaking, Long expectedLatest, boolean upsert, Path deletes, boolean allowInvalid)
             throws IOException, InterruptedException {
         Path zip = Files.createTempFile("coffer-publish-", ".zip");
         try {
@@ -70,6 +71,9 @@ final class RemotePublish {
             }
             if (upsert) {
                 query.add("mode=upsert");
+            }
+            if (allowInvalid) {
+                query.add("allowInvalid=true");
             }
             URI uri = URI.create(base + "/api/datasets/" + id.owner() + "/" + id.name()
                     + (query.isEmpty() ? "" : "?" + String.join("&", query)));
@@ -95,7 +99,7 @@ final class RemotePublish {
             if (r.statusCode() / 100 != 2) {
                 java.util.List<String> details = new java.util.ArrayList<>();
                 body.path("details").forEach(d -> details.add(d.asText()));
-                throw new CofferException(code(body.path("code").asText(), r.statusCode()),
+                throw new CofferException(ErrorCode.ofHttp(body.path("code").asText(), r.statusCode()),
                         body.path("detail").asText("the server refused the publish (" + r.statusCode() + ")"), details);
             }
             return new Result(body.path("revision").asLong(), body.path("files").asInt(), body.path("bytes").asLong(),
@@ -103,15 +107,6 @@ final class RemotePublish {
         } finally {
             Files.deleteIfExists(zip);
         }
-    }
-
-    private static ErrorCode code(String code, int status) {
-        for (ErrorCode c : ErrorCode.values()) {
-            if (c.code().equals(code)) {
-                return c;
-            }
-        }
-        return status >= 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST;
     }
 
     /**

@@ -95,7 +95,9 @@ final class ServeCommand implements Callable<Integer> {
         security = security.withEvents(events);
         CofferServer server = roles.contains("api") ? new CofferServer(ds, security, host, port).start() : null;
         // Registered mirrors are checked by worker nodes (every minute for due ones).
-        Mirrors mirrors = new Mirrors(ds, new SafeFetcher(SafeFetcher.Policy.DEFAULT));
+        // Through the one publish path, as the system: recorded in the change log like any publish.
+        Mirrors mirrors = new Mirrors(io.coffer.server.http.ServerSecurity.publisher(security.security().datasets(),
+                maxUploadBytes, security.uploadDir()), new SafeFetcher(SafeFetcher.Policy.DEFAULT));
         if (roles.contains("worker")) {
             mirrors.start(Duration.ofMinutes(1));
         }

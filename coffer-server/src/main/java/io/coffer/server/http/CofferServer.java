@@ -17,7 +17,7 @@ import org.slf4j.MDC;
  */
 public final class CofferServer implements AutoCloseable {
     /** In an upsert upload ({@code PUT ...?mode=upsert}), the CSV of primary keys to remove, at the package root. */
-    public static final String UPSERT_DELETES_FILE = "coffer-deletes.csv";
+    public static final String UPSERT_DELETES_FILE = io.coffer.service.PublishService.UPSERT_DELETES_FILE;
 
     private static final Logger LOG = LoggerFactory.getLogger(CofferServer.class);
 

@@ -5,25 +5,27 @@ import io.coffer.meta.Visibility;
 import io.coffer.meta.auth.DatasetService;
 import io.coffer.model.DatasetId;
 import io.coffer.model.Json;
+import io.coffer.service.PublishService;
 import io.coffer.store.Revision;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
-import io.coffer.store.DataStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes to datasets: publish a revision (a zip, streamed), delete, change visibility. Handlers translate
- * HTTP into calls on {@link DatasetService}, which authorizes before anything is read or changed.
+ * Writes to datasets: publish a revision (a zip, streamed) through {@link PublishService}, the one publish path,
+ * delete, change visibility. Handlers translate HTTP into calls on the services, which authorize before anything
+ * is read or changed.
  */
 final class PublishRoutes {
     private final DatasetService datasets;
+    private final PublishService publisher;
     private final long maxUploadBytes;
     private final Path uploadDir;
 
-    PublishRoutes(DatasetService datasets, long maxUploadBytes, Path uploadDir) {
+    PublishRoutes(DatasetService datasets, PublishService publisher, long maxUploadBytes, Path uploadDir) {
         this.datasets = datasets;
+        this.publisher = publisher;
         this.maxUploadBytes = maxUploadBytes;
         this.uploadDir = uploadDir;
     }
@@ -38,44 +40,47 @@ final class PublishRoutes {
         DatasetId id = DatasetRoutes.id(ctx);
         String v = ctx.queryParam("visibility");
         Visibility visibility = v == null ? null : Visibility.parse(v);
-        // Limits are checked before the body is touched; the service authorizes before it calls the stager.
+        // Limits are checked before the body is touched; the service authorizes before it reads the input.
         Uploads.checkDeclaredLength(ctx.req().getContentLengthLong(), maxUploadBytes);
-        boolean breaking = "true".equals(ctx.queryParam("breaking"));
         String mode = ctx.queryParam("mode");
         if (mode != null && !mode.equals("replace") && !mode.equals("upsert")) {
             throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.BAD_REQUEST,
                     "mode must be replace (the default) or upsert");
         }
-        boolean upsert = "upsert".equals(mode);
-        Long expected = expectedLatest(ctx);
-        Upserted[] merged = new Upserted[1];
-        Revision rev = datasets.publish(Authn.principal(ctx), id, visibility, expected, () -> {
+        PublishService.Request request = new PublishService.Request(id, visibility, expectedLatest(ctx),
+                "true".equals(ctx.queryParam("breaking")),
+                "upsert".equals(mode) ? PublishService.Mode.UPSERT : PublishService.Mode.REPLACE,
+                "true".equals(ctx.queryParam("allowInvalid")));
+        PublishService.Published published = publisher.publish(Authn.principal(ctx), request, () -> {
             Uploads.checkZip(ctx.contentType());
-            DatasetService.StagedPackage staged = Uploads.stageZip(ctx.req().getInputStream(), maxUploadBytes, uploadDir);
-            try {
-                if (upsert) {
-                    merged[0] = merge(id, (Uploads.Staged) staged, expected);
-                    staged = merged[0];
+            Uploads.Staged staged = Uploads.stageZip(ctx.req().getInputStream(), maxUploadBytes, uploadDir);
+            return new PublishService.Staged() {
+                @Override
+                public Path dir() {
+                    return staged.root();
                 }
-                // Schema compatibility with the latest revision: a breaking change needs ?breaking=true.
-                io.coffer.versions.Semver.checkPublish(datasets.store(), id,
-                        io.coffer.model.DataPackage.read(staged.source().descriptor()), breaking);
-            } catch (IOException | RuntimeException e) {
-                staged.close();
-                throw e;
-            }
-            return staged;
+
+                @Override
+                public void close() {
+                    staged.close();
+                }
+            };
         });
+        Revision rev = published.revision();
         ObjectNode o = Json.object();
         o.put("id", id.toString());
         o.put("revision", rev.revision());
         o.put("files", rev.files().size());
         o.put("bytes", rev.bytes());
-        if (merged[0] != null) {
-            io.coffer.versions.Upsert.Result r = merged[0].result();
-            o.putObject("upsert").put("onto", merged[0].basedOn()).put("updated", r.updated())
+        if (published.upsert() != null) {
+            io.coffer.versions.Upsert.Result r = published.upsert();
+            o.putObject("upsert").put("onto", published.basedOn()).put("updated", r.updated())
                     .put("inserted", r.inserted()).put("deleted", r.deleted()).put("unknownDeletes", r.unknownDeletes())
                     .put("rows", r.rows());
+        }
+        if (published.report() != null && !published.report().valid()) {
+            // Only with allowInvalid: what was published in spite of the schema.
+            o.put("invalidRows", published.report().errorCount());
         }
         o.put("api", "/api/datasets/" + id.owner() + "/" + id.name() + "?revision=" + rev.revision());
         ctx.header("Location", "/api/datasets/" + id.owner() + "/" + id.name() + "?revision=" + rev.revision());
@@ -118,46 +123,6 @@ final class PublishRoutes {
     /** The dataset's ETag: its latest revision. */
     static String etag(long latest) {
         return "\"r" + latest + "\"";
-    }
-
-    /** The reserved name, at the package root of an upsert upload, of the CSV of primary keys to remove. */
-    static final String DELETES_FILE = CofferServer.UPSERT_DELETES_FILE;
-
-    /** An upsert's merged full package (in its own temporary folder), built on one revision. */
-    record Upserted(Path dir, io.coffer.store.PackageSource source, Long basedOn, io.coffer.versions.Upsert.Result result,
-                    Uploads.Staged upload) implements DatasetService.StagedPackage {
-
-        @Override
-        public void close() {
-            upload.close();
-            Uploads.deleteTree(dir);
-        }
-    }
-
-    /**
-     * Merges an upload of changed and new rows (and {@value #DELETES_FILE}, keys to remove) into the latest
-     * revision (or the one named by If-Match), as {@code coffer publish --mode upsert} does. The merged package is
-     * published only over the revision it was built on.
-     */
-    private Upserted merge(DatasetId id, Uploads.Staged upload, Long expected) throws IOException {
-        DataStore store = datasets.store();
-        if (!store.exists(id)) {
-            throw io.coffer.model.CofferException.notFound("dataset " + id
-                    + " does not exist; publish it in full before sending changes");
-        }
-        Revision previous = store.revision(id, expected);
-        Path deletes = upload.root().resolve(DELETES_FILE);
-        Path dir = Files.createTempDirectory(uploadDir, "upsert-");
-        try (io.coffer.versions.Versions v = new io.coffer.versions.Versions(store, VersionRoutes.workDir())) {
-            io.coffer.versions.Upsert.Result r = io.coffer.versions.Upsert.stage(v, store, previous, upload.root(),
-                    Files.isRegularFile(deletes, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? deletes : null,
-                    dir.resolve("package"));
-            return new Upserted(dir, io.coffer.store.PackageSource.directory(dir.resolve("package")),
-                    previous.revision(), r, upload);
-        } catch (RuntimeException e) {
-            Uploads.deleteTree(dir);
-            throw e;
-        }
     }
 
     private void delete(Context ctx) {

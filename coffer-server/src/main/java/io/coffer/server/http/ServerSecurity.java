@@ -5,6 +5,9 @@ import io.coffer.meta.auth.Security;
 import io.coffer.model.DatasetId;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.coffer.meta.auth.DatasetService;
+import io.coffer.service.PublishService;
+import io.coffer.store.DataStore;
 import java.nio.file.Path;
 import java.util.function.Predicate;
 
@@ -41,14 +44,22 @@ public record ServerSecurity(Security security, long maxUploadBytes, Path upload
         Authn authn = new Authn(security.accounts(), forceSecureCookies);
         routes.before(authn::before);
         new AuthRoutes(security.accounts(), authn, oidc).register(routes);
-        new PublishRoutes(security.datasets(), maxUploadBytes, uploadDir).register(routes);
-        new WizardRoutes(security.datasets(), maxUploadBytes, uploadDir).register(routes);
+        PublishService publisher = publisher(security.datasets(), maxUploadBytes, uploadDir);
+        new PublishRoutes(security.datasets(), publisher, maxUploadBytes, uploadDir).register(routes);
+        new WizardRoutes(security.datasets(), publisher, maxUploadBytes, uploadDir).register(routes);
         ChangeRoutes changeRoutes = new ChangeRoutes(security.changes(), security.datasets(), security.authorizer());
         changeRoutes.register(routes);
         beforeStop.accept(changeRoutes);
         if (events != null) {
             new WebhookRoutes(events.webhooks()).register(routes);
         }
+    }
+
+    /** The one publish path, writing through the guarded dataset service (authorization, visibility, change log). */
+    public static PublishService publisher(DatasetService datasets, long maxPackageBytes, Path workDir) {
+        DataStore store = datasets.store();
+        return new PublishService(store, datasets::publish,
+                () -> new io.coffer.versions.Versions(store, VersionRoutes.workDir()), maxPackageBytes, workDir);
     }
 
     ReadAccess readAccess() {

@@ -22,8 +22,8 @@ import io.coffer.model.DatasetId;
 import io.coffer.model.ErrorCode;
 import io.coffer.model.Field;
 import io.coffer.model.Json;
+import io.coffer.service.PublishService;
 import io.coffer.store.DataStore;
-import io.coffer.store.PackageSource;
 import io.coffer.store.Revision;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -54,11 +54,13 @@ final class WizardRoutes {
             "ODbL-1.0", "PDDL-1.0", "OGL-UK-3.0", "other");
 
     private final DatasetService datasets;
+    private final PublishService publisher;
     private final long maxUploadBytes;
     private final Path root;
 
-    WizardRoutes(DatasetService datasets, long maxUploadBytes, Path uploadDir) {
+    WizardRoutes(DatasetService datasets, PublishService publisher, long maxUploadBytes, Path uploadDir) {
         this.datasets = datasets;
+        this.publisher = publisher;
         this.maxUploadBytes = maxUploadBytes;
         this.root = uploadDir.resolve("wizard");
     }
@@ -214,8 +216,18 @@ final class WizardRoutes {
         Visibility visibility = "private".equals(body.path("visibility").asText()) ? Visibility.PRIVATE : null;
         InitResult[] built = new InitResult[1];
         boolean breaking = body.path("breaking").asBoolean(false);
-        // The service authorizes first; only then is the package built and checked (inside the stager).
-        Revision rev = datasets.publish(p, id, visibility, () -> {
+        // The service authorizes first; only then is the package built (here), then checked like every publish.
+        Long expected = null;
+        if (body.hasNonNull("expectedRevision")) {
+            // As If-Match on a PUT: publish only over the revision the person saw when they started.
+            if (!body.get("expectedRevision").canConvertToLong() || body.get("expectedRevision").asLong() < 0) {
+                throw CofferException.badRequest("expectedRevision must be 0 (create only) or a revision number");
+            }
+            expected = body.get("expectedRevision").asLong();
+        }
+        PublishService.Request request = new PublishService.Request(id, visibility, expected, breaking,
+                PublishService.Mode.REPLACE, false);
+        Revision rev = publisher.publish(p, request, () -> {
             Uploads.deleteTree(pkgDir);
             InitResult r = Loader.init(dir.resolve("source.csv"), pkgDir, Optional.of(mapping), ValidationOptions.DEFAULT,
                     ProgressListener.NONE);
@@ -236,20 +248,9 @@ final class WizardRoutes {
                 pkg = pkg.withExtra("fiscalPeriod", fp);
             }
             Files.write(pkgDir.resolve("datapackage.json"), pkg.toBytes());
-            // Schema compatibility with the latest revision (after authorization, before publishing).
-            io.coffer.versions.Semver.checkPublish(datasets.store(), id, pkg, breaking);
-            return new DatasetService.StagedPackage() {
-                @Override
-                public PackageSource source() {
-                    return PackageSource.directory(pkgDir);
-                }
-
-                @Override
-                public void close() {
-                    // the whole upload folder goes once the publish is done
-                }
-            };
-        });
+            // the whole upload folder goes once the publish is done
+            return PublishService.Staged.of(pkgDir);
+        }).revision();
         InitResult r = built[0];
         Uploads.deleteTree(dir);
         ObjectNode o = Json.object();

@@ -117,8 +117,8 @@ abstract class AuthServerContract {
         sec.accounts().createOrg(Principal.session("olivia", false), "acme");
         sec.accounts().setMember(Principal.SYSTEM, "acme", "eddie", Role.EDITOR);
         sec.accounts().setMember(Principal.SYSTEM, "acme", "vera", Role.VIEWER);
-        packageZip = Zips.of(Corpus.get("fdp03-labels-and-hierarchies"));
-        store.publish(DS, PackageSource.directory(Corpus.get("fdp03-labels-and-hierarchies")));
+        packageZip = Zips.of(Corpus.get("fdp03-labels-and-hierarchies-dated"));
+        store.publish(DS, PackageSource.directory(Corpus.get("fdp03-labels-and-hierarchies-dated")));
         for (String u : List.of("ada", "olivia", "eddie", "vera", "oscar")) {
             sessions.put(u, login(u));
         }
@@ -216,7 +216,7 @@ abstract class AuthServerContract {
 
     void resetDataset() {
         if (!store.exists(DS)) {
-            store.publish(DS, PackageSource.directory(Corpus.get("fdp03-labels-and-hierarchies")));
+            store.publish(DS, PackageSource.directory(Corpus.get("fdp03-labels-and-hierarchies-dated")));
         }
         new DatasetAccess(db).forget(DS);
     }
@@ -481,7 +481,7 @@ abstract class AuthServerContract {
             assertThat(diff.status()).as(diff.text()).isEqualTo(422);
             assertThat(diff.json().path("detail").asText()).contains("has no primary key");
             assertThat(send("GET", "/datasets/acme/hidden/budget.csv", member, null, null).body())
-                    .isEqualTo(Files.readAllBytes(Corpus.get("fdp03-labels-and-hierarchies").resolve("budget.csv")));
+                    .isEqualTo(Files.readAllBytes(Corpus.get("fdp03-labels-and-hierarchies-dated").resolve("budget.csv")));
             assertThat(send("GET", "/api/datasets", member, null, null).json().path("datasets").findValuesAsText("id"))
                     .contains("acme/hidden");
             assertThat(send("GET", "/registry/data/catalog.csv", member, null, null).text())
@@ -573,7 +573,7 @@ abstract class AuthServerContract {
         byte[] random = new byte[(int) UPLOAD_LIMIT + 1024];
         new Random(1).nextBytes(random);
         Map<String, byte[]> big = new LinkedHashMap<>();
-        big.put("datapackage.json", Files.readAllBytes(Corpus.get("fdp03-labels-and-hierarchies").resolve("datapackage.json")));
+        big.put("datapackage.json", Files.readAllBytes(Corpus.get("fdp03-labels-and-hierarchies-dated").resolve("datapackage.json")));
         big.put("budget.csv", random);
         byte[] bigZip = Zips.of(big, true);
         HttpResponse<byte[]> chunked = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
@@ -606,7 +606,7 @@ abstract class AuthServerContract {
         // And a good upload in a folder (as `zip -r pkg.zip dir/` makes) publishes.
         Map<String, byte[]> nested = new LinkedHashMap<>();
         nested.put("pkg/datapackage.json", big.get("datapackage.json"));
-        nested.put("pkg/budget.csv", Files.readAllBytes(Corpus.get("fdp03-labels-and-hierarchies").resolve("budget.csv")));
+        nested.put("pkg/budget.csv", Files.readAllBytes(Corpus.get("fdp03-labels-and-hierarchies-dated").resolve("budget.csv")));
         Resp ok = send("PUT", "/api/datasets/acme/ds", editorToken, "application/zip", Zips.of(nested, false));
         assertThat(ok.status()).as(ok.text()).isEqualTo(201);
         assertThat(ok.raw().headers().firstValue("location")).hasValueSatisfying(v -> assertThat(v).startsWith("/api/datasets/acme/ds?revision="));

@@ -51,7 +51,7 @@ import org.w3c.dom.Document;
 /** The change log readers and webhooks over real HTTP, on H2 and on PostgreSQL. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class EventsServerContract {
-    static final Path PACKAGE = Corpus.get("fdp03-labels-and-hierarchies");
+    static final Path PACKAGE = Corpus.get("fdp03-labels-and-hierarchies-dated");
     static final DatasetId OPEN = DatasetId.of("acme", "open");
     static final DatasetId SECRET = DatasetId.of("acme", "secret");
 

@@ -284,7 +284,7 @@ class MultiNodeTest {
     @Order(3)
     void everyJobRunsExactlyOnceAcrossTheCluster() throws Exception {
         // A few more publishes, alternating between the nodes, so that both dispatch and both work.
-        Path fdp = Corpus.get("fdp03-labels-and-hierarchies");
+        Path fdp = Corpus.get("fdp03-labels-and-hierarchies-dated");
         for (int i = 0; i < 4; i++) {
             Resp r = publish(i % 2 == 0 ? a : b, "labels-" + i, Zips.tree(fdp), Map.of());
             assertThat(r.status()).as(r.body()).isEqualTo(201);
