@@ -75,8 +75,36 @@ final class PublishCommand implements Callable<Integer> {
                     + "revision you have not seen. Works locally, with --remote and with --mode upsert.")
     Long expectRevision;
 
+    /** This command's one DuckDB (upsert merge, history, static aggregates), started on first use. */
+    private io.coffer.engine.DuckRuntime runtime;
+    private io.coffer.engine.EngineConfig engineConfig;
+
+    private io.coffer.engine.DuckRuntime runtime() {
+        if (runtime == null) {
+            engineConfig = io.coffer.engine.EngineConfig.fromEnvironment(System.getenv());
+            runtime = io.coffer.engine.DuckRuntime.start(engineConfig,
+                    io.coffer.server.http.VersionRoutes.workDir(engineConfig));
+        }
+        return runtime;
+    }
+
+    private io.coffer.versions.Versions versions(DataStore ds) {
+        io.coffer.engine.DuckRuntime rt = runtime();
+        return new io.coffer.versions.Versions(ds, io.coffer.server.http.VersionRoutes.workDir(engineConfig), rt);
+    }
+
     @Override
     public Integer call() throws Exception {
+        try {
+            return run();
+        } finally {
+            if (runtime != null) {
+                runtime.close();
+            }
+        }
+    }
+
+    private Integer run() throws Exception {
         if (expectRevision != null && expectRevision < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--expect-revision must be 0 (the dataset must not exist yet) or a revision number");
@@ -100,8 +128,7 @@ final class PublishCommand implements Callable<Integer> {
     private Integer upsert() throws Exception {
         Path staged = Files.createTempDirectory("coffer-upsert-");
         try (DataStore ds = StoreOption.of(spec).open();
-             io.coffer.versions.Versions v = new io.coffer.versions.Versions(ds,
-                     io.coffer.server.http.VersionRoutes.workDir())) {
+             io.coffer.versions.Versions v = versions(ds)) {
             DatasetId id = datasetId(PackageSource.directory(source));
             Revision latest = ds.revision(id, null);
             // Compared with the revision the merge starts from, so the publish below (which expects that one)
@@ -195,8 +222,7 @@ final class PublishCommand implements Callable<Integer> {
             io.coffer.versions.Semver.Info info = io.coffer.versions.Semver.of(ds, rev.dataset(), rev.revision());
             spec.commandLine().getOut().printf("version %s (%s%s)%n", info.version(), info.level().code(),
                     info.reasons().isEmpty() ? "" : ": " + String.join("; ", info.reasons()));
-            try (io.coffer.versions.Versions v = new io.coffer.versions.Versions(ds,
-                    io.coffer.server.http.VersionRoutes.workDir())) {
+            try (io.coffer.versions.Versions v = versions(ds)) {
                 io.coffer.versions.Versions.Keyed k = v.keyed(rev, null);
                 if (!k.key().isEmpty()) {
                     io.coffer.versions.History.build(v, rev, k.name());
@@ -220,7 +246,11 @@ final class PublishCommand implements Callable<Integer> {
             if (ds.descriptor(rev).model() == null) {
                 return;
             }
-            java.util.List<String> files = io.coffer.engine.StaticAggregates.write(ds, rev);
+            java.util.List<String> files;
+            io.coffer.engine.DuckRuntime rt = runtime();
+            try (io.coffer.engine.CofferEngine engine = new io.coffer.engine.CofferEngine(ds, engineConfig, rt)) {
+                files = engine.staticAggregates().write(rev);
+            }
             spec.commandLine().getOut().printf("static aggregates: %d files under %s%n", files.size(),
                     io.coffer.engine.StaticAggregates.prefix(rev));
         } catch (RuntimeException e) {

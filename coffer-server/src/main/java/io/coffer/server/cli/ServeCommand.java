@@ -79,6 +79,8 @@ final class ServeCommand implements Callable<Integer> {
         // An empty store serves an empty, valid registry from the first request on.
         ds.registry().rebuild();
         io.coffer.meta.MetaDb db = meta.open(spec);
+        // The process's one DuckDB (engine, versions, jobs, upserts), with its threads and memory limit set once.
+        io.coffer.server.http.Analytics analytics = io.coffer.server.http.Analytics.fromEnvironment(ds);
         io.coffer.server.http.ServerSecurity security = new io.coffer.server.http.ServerSecurity(
                 new io.coffer.meta.auth.Security(db, ds), maxUploadBytes,
                 java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "coffer-uploads"), secureCookies,
@@ -87,13 +89,13 @@ final class ServeCommand implements Callable<Integer> {
         // API nodes only read the log (and append to it through the services).
         io.coffer.events.Events events = new io.coffer.events.Events(security.security(), ds,
                 eventsConfig,
-                java.util.Map.of(HistoryJob.TYPE, new HistoryJob(ds, io.coffer.server.http.VersionRoutes.workDir())),
-                java.util.Set.of(HistoryJob.TYPE));
+                java.util.Map.of(HistoryJob.TYPE, new HistoryJob(ds, analytics.versions())),
+                java.util.Set.of(HistoryJob.TYPE), analytics.engine());
         if (roles.contains("worker")) {
             events.start();
         }
         security = security.withEvents(events);
-        CofferServer server = roles.contains("api") ? new CofferServer(ds, security, host, port).start() : null;
+        CofferServer server = roles.contains("api") ? new CofferServer(ds, security, host, port, analytics).start() : null;
         // Registered mirrors are checked by worker nodes (every minute for due ones).
         Mirrors mirrors = new Mirrors(ds, new SafeFetcher(SafeFetcher.Policy.DEFAULT));
         if (roles.contains("worker")) {
@@ -123,6 +125,7 @@ final class ServeCommand implements Callable<Integer> {
                 server.close();
             }
             events.close();
+            analytics.close();
             db.close();
         }, "coffer-shutdown"));
         return 0;

@@ -18,11 +18,13 @@ import java.nio.file.Path;
  * HTTP into calls on {@link DatasetService}, which authorizes before anything is read or changed.
  */
 final class PublishRoutes {
+    private final io.coffer.versions.Versions versions;
     private final DatasetService datasets;
     private final long maxUploadBytes;
     private final Path uploadDir;
 
-    PublishRoutes(DatasetService datasets, long maxUploadBytes, Path uploadDir) {
+    PublishRoutes(DatasetService datasets, long maxUploadBytes, Path uploadDir, io.coffer.versions.Versions versions) {
+        this.versions = versions;
         this.datasets = datasets;
         this.maxUploadBytes = maxUploadBytes;
         this.uploadDir = uploadDir;
@@ -148,8 +150,8 @@ final class PublishRoutes {
         Revision previous = store.revision(id, expected);
         Path deletes = upload.root().resolve(DELETES_FILE);
         Path dir = Files.createTempDirectory(uploadDir, "upsert-");
-        try (io.coffer.versions.Versions v = new io.coffer.versions.Versions(store, VersionRoutes.workDir())) {
-            io.coffer.versions.Upsert.Result r = io.coffer.versions.Upsert.stage(v, store, previous, upload.root(),
+        try {
+            io.coffer.versions.Upsert.Result r = io.coffer.versions.Upsert.stage(versions, store, previous, upload.root(),
                     Files.isRegularFile(deletes, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? deletes : null,
                     dir.resolve("package"));
             return new Upserted(dir, io.coffer.store.PackageSource.directory(dir.resolve("package")),

@@ -32,16 +32,13 @@ public record ServerSecurity(Security security, long maxUploadBytes, Path upload
         return new ServerSecurity(security, maxUploadBytes, uploadDir, forceSecureCookies, oidc, e);
     }
 
-    void register(RoutesConfig routes) {
-        register(routes, c -> { });
-    }
-
     /** {@code beforeStop}: what must be closed before the server stops (open change streams). */
-    void register(RoutesConfig routes, java.util.function.Consumer<AutoCloseable> beforeStop) {
+    void register(RoutesConfig routes, java.util.function.Consumer<AutoCloseable> beforeStop,
+                  io.coffer.versions.Versions versions) {
         Authn authn = new Authn(security.accounts(), forceSecureCookies);
         routes.before(authn::before);
         new AuthRoutes(security.accounts(), authn, oidc).register(routes);
-        new PublishRoutes(security.datasets(), maxUploadBytes, uploadDir).register(routes);
+        new PublishRoutes(security.datasets(), maxUploadBytes, uploadDir, versions).register(routes);
         new WizardRoutes(security.datasets(), maxUploadBytes, uploadDir).register(routes);
         ChangeRoutes changeRoutes = new ChangeRoutes(security.changes(), security.datasets(), security.authorizer());
         changeRoutes.register(routes);
