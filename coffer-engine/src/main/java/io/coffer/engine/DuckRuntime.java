@@ -45,7 +45,37 @@ public final class DuckRuntime implements AutoCloseable {
     private final int threads;
     private final String memoryLimit;
     private final List<Path> dirs;
-    private final BlockingQueue<DuckDBConnection> idle = new ArrayBlockingQueue<>(POOL);
+    private final BlockingQueue<Conn> idle = new ArrayBlockingQueue<>(POOL);
+    /** Prepared statements kept per pooled connection, by SQL text (least recently used closed first). */
+    private static final int STATEMENTS = 64;
+
+    /** A pooled connection and the statements prepared on it, reused when the same SQL text comes again. */
+    private static final class Conn {
+        final DuckDBConnection c;
+        final java.util.LinkedHashMap<String, java.sql.PreparedStatement> statements =
+                new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(java.util.Map.Entry<String, java.sql.PreparedStatement> e) {
+                        if (size() > STATEMENTS) {
+                            closeQuietly(e.getValue());
+                            return true;
+                        }
+                        return false;
+                    }
+                };
+
+        Conn(DuckDBConnection c) {
+            this.c = c;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // dropped either way
+        }
+    }
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DuckRuntime(int threads, String memoryLimit, Path tempDir, List<Path> dirs) {
@@ -130,20 +160,22 @@ public final class DuckRuntime implements AutoCloseable {
         if (closed.get()) {
             throw new SQLException("DuckDB runtime is closed");
         }
-        DuckDBConnection c = idle.poll();
+        Conn c = idle.poll();
         if (c == null) {
-            c = root.duplicate();
+            c = new Conn(root.duplicate());
         }
         return (Connection) Proxy.newProxyInstance(DuckRuntime.class.getClassLoader(), new Class<?>[] {Connection.class},
                 new Pooled(c));
     }
 
     private final class Pooled implements InvocationHandler {
+        private final Conn conn;
         private final DuckDBConnection c;
         private boolean returned;
 
-        Pooled(DuckDBConnection c) {
-            this.c = c;
+        Pooled(Conn conn) {
+            this.conn = conn;
+            this.c = conn.c;
         }
 
         @Override
@@ -152,7 +184,7 @@ public final class DuckRuntime implements AutoCloseable {
                 case "close" -> {
                     if (!returned) {
                         returned = true;
-                        release(c);
+                        release(conn);
                     }
                     return null;
                 }
@@ -168,6 +200,19 @@ public final class DuckRuntime implements AutoCloseable {
                 case "toString" -> {
                     return "pooled " + c;
                 }
+                case "prepareStatement" -> {
+                    if (returned) {
+                        throw new SQLException("connection is closed");
+                    }
+                    if (args.length == 1) {
+                        return cached((String) args[0]);
+                    }
+                    try {
+                        return m.invoke(c, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                }
                 default -> {
                     if (returned) {
                         throw new SQLException("connection is closed");
@@ -180,9 +225,76 @@ public final class DuckRuntime implements AutoCloseable {
                 }
             }
         }
+
+    /**
+     * The connection's statement for this SQL text, prepared once: parsing, binding and planning are skipped when
+     * the same query shape comes again with other parameters. Closing it keeps it for the next use; a statement
+     * whose execution failed is dropped.
+     */
+    private java.sql.PreparedStatement cached(String sql) throws SQLException {
+        java.sql.PreparedStatement ps = conn.statements.remove(sql);
+        if (ps == null || ps.isClosed()) {
+            ps = c.prepareStatement(sql);
+        } else {
+            ps.clearParameters();
+        }
+        java.sql.PreparedStatement real = ps;
+        boolean[] done = {false};
+        return (java.sql.PreparedStatement) Proxy.newProxyInstance(DuckRuntime.class.getClassLoader(),
+                new Class<?>[] {java.sql.PreparedStatement.class}, (proxy, m, args) -> {
+                    switch (m.getName()) {
+                        case "close" -> {
+                            if (!done[0]) {
+                                done[0] = true;
+                                if (real.isClosed()) {
+                                    return null;
+                                }
+                                // Kept only while its connection is still this caller's (never across a return).
+                                if (returned) {
+                                    real.close();
+                                } else {
+                                    java.sql.PreparedStatement old = conn.statements.put(sql, real);
+                                    if (old != null && old != real) {
+                                        closeQuietly(old);
+                                    }
+                                }
+                            }
+                            return null;
+                        }
+                        case "isClosed" -> {
+                            return done[0] || real.isClosed();
+                        }
+                        case "equals" -> {
+                            return proxy == args[0];
+                        }
+                        case "hashCode" -> {
+                            return System.identityHashCode(proxy);
+                        }
+                        case "getConnection" -> {
+                            throw new SQLException("not available on a pooled statement");
+                        }
+                        default -> {
+                            if (done[0]) {
+                                throw new SQLException("statement is closed");
+                            }
+                            try {
+                                return m.invoke(real, args);
+                            } catch (InvocationTargetException e) {
+                                if (e.getCause() instanceof SQLException) {
+                                    // A failed or cancelled execution: not reused.
+                                    done[0] = true;
+                                    closeQuietly(real);
+                                }
+                                throw e.getCause();
+                            }
+                        }
+                    }
+                });
+    }
     }
 
-    private void release(DuckDBConnection c) {
+    private void release(Conn conn) {
+        DuckDBConnection c = conn.c;
         try {
             if (c.isClosed()) {
                 return;
@@ -191,7 +303,8 @@ public final class DuckRuntime implements AutoCloseable {
                 c.rollback();
                 c.setAutoCommit(true);
             }
-            if (closed.get() || !idle.offer(c)) {
+            if (closed.get() || !idle.offer(conn)) {
+                conn.statements.values().forEach(DuckRuntime::closeQuietly);
                 c.close();
             }
         } catch (SQLException e) {
@@ -208,12 +321,9 @@ public final class DuckRuntime implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        for (DuckDBConnection c; (c = idle.poll()) != null; ) {
-            try {
-                c.close();
-            } catch (SQLException e) {
-                // shutting down
-            }
+        for (Conn c; (c = idle.poll()) != null; ) {
+            c.statements.values().forEach(DuckRuntime::closeQuietly);
+            closeQuietly(c.c);
         }
         try {
             root.close();

@@ -167,11 +167,10 @@ public final class StaticAggregates {
         for (CubeAggregate g : aggs) {
             sql.append(", ").append(g.measure() == null ? "COUNT(*)" : "SUM(\"" + g.measure().column() + "\")");
         }
-        sql.append(" FROM read_parquet(?) GROUP BY 1 ORDER BY 1 NULLS LAST");
+        sql.append(" FROM ").append(lc.source()).append(" GROUP BY 1 ORDER BY 1 NULLS LAST");
         ObjectNode body = Json.object();
         ArrayNode cells = Json.array();
         try (Connection c = engine.connect(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            ps.setString(1, lc.parquet().toString());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ObjectNode cell = cells.addObject();

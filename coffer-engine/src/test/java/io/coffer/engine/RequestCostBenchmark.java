@@ -51,6 +51,12 @@ class RequestCostBenchmark {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         StringBuilder report = new StringBuilder("requests per kind: " + n + " after " + n / 2
                 + " warm-up; result cache off; threads=2\n\n| request | CPU ms/request | wall p50 ms |\n|---|---:|---:|\n");
+        String jfr = System.getProperty("coffer.bench.jfr");
+        jdk.jfr.Recording rec = null;
+        if (jfr != null) {
+            rec = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            rec.start();
+        }
         try (CofferEngine engine = new CofferEngine(store, cfg)) {
             BabbageService api = engine.babbage();
             Map<String, Runnable> kinds = new LinkedHashMap<>();
@@ -79,6 +85,14 @@ class RequestCostBenchmark {
                         wall[n / 2] / 1e6));
             }
             assertThat(api.resultCacheStats()[0]).isZero();
+            if (jfr != null) {
+                Files.copy(engine.cube(id, null).parquet(), Path.of(jfr + ".parquet"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        if (rec != null) {
+            rec.dump(Path.of(jfr));
+            rec.close();
         }
         System.out.println(report);
         Files.createDirectories(Path.of("target"));
