@@ -14,15 +14,34 @@ import java.sql.SQLException;
 public final class CofferEngine implements AutoCloseable {
     private final DataStore store;
     private final EngineConfig config;
-    private final Duck duck;
+    private final DuckRuntime duck;
+    private final boolean ownsRuntime;
     private final ParquetCache cache;
     private final BabbageService babbage;
     private final StaticAggregates statics;
 
+    /** An engine with its own DuckDB runtime (tests, one-off tools); closed with the engine. */
     public CofferEngine(DataStore store, EngineConfig config) {
+        this(store, config, DuckRuntime.start(config), true);
+    }
+
+    /**
+     * An engine on the process's shared runtime (which must allow {@code config.cacheDir()}); closing the engine
+     * leaves the runtime to its owner.
+     */
+    public CofferEngine(DataStore store, EngineConfig config, DuckRuntime runtime) {
+        this(store, config, runtime, false);
+    }
+
+    private CofferEngine(DataStore store, EngineConfig config, DuckRuntime runtime, boolean owns) {
+        if (!runtime.allows(config.cacheDir())) {
+            throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.CONFIGURATION,
+                    "the DuckDB runtime does not allow the engine cache directory " + config.cacheDir());
+        }
         this.store = store;
         this.config = config;
-        this.duck = new Duck(config);
+        this.duck = runtime;
+        this.ownsRuntime = owns;
         this.cache = new ParquetCache(store, duck, config.cacheDir().resolve("parquet"), config.cacheMaxBytes());
         this.babbage = new BabbageService(this);
         this.statics = new StaticAggregates(this);
@@ -70,7 +89,12 @@ public final class CofferEngine implements AutoCloseable {
         return cache.load(revision);
     }
 
-    /** A DuckDB connection with the engine's {@code threads} and {@code memory_limit} set; close it. */
+    /** The DuckDB runtime the engine queries on. */
+    public DuckRuntime runtime() {
+        return duck;
+    }
+
+    /** A pooled DuckDB connection (the runtime's {@code threads} and {@code memory_limit} apply); close it. */
     public Connection connect() throws SQLException {
         return duck.connect();
     }
@@ -91,6 +115,8 @@ public final class CofferEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        duck.close();
+        if (ownsRuntime) {
+            duck.close();
+        }
     }
 }

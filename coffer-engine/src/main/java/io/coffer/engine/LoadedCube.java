@@ -17,6 +17,15 @@ public record LoadedCube(Revision revision, Cube cube, Path parquet, Map<String,
         sqlTypes = Map.copyOf(sqlTypes);
     }
 
+    /**
+     * The table expression of the Parquet copy for a FROM clause. The path is the engine's own (cache directory,
+     * validated dataset names), so it is written as a literal: a bound parameter inside a table function makes
+     * DuckDB bind the statement again on every execution.
+     */
+    public String source() {
+        return "read_parquet(" + Duck.literal(parquet.toString()) + ")";
+    }
+
     public ColumnType type(String column) {
         return columnTypes.getOrDefault(column, ColumnType.STRING);
     }

@@ -85,7 +85,7 @@ final class ParquetCache {
     private static final AtomicLong CLOCK = new AtomicLong();
 
     private final DataStore store;
-    private final Duck duck;
+    private final DuckRuntime duck;
     private final Path dir;
     private final Map<String, LoadedCube> loaded = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
@@ -96,7 +96,7 @@ final class ParquetCache {
     private final Queue<Path> written = new ConcurrentLinkedQueue<>();
     private final ReentrantLock evicting = new ReentrantLock();
 
-    ParquetCache(DataStore store, Duck duck, Path dir, long maxBytes) {
+    ParquetCache(DataStore store, DuckRuntime duck, Path dir, long maxBytes) {
         this.store = store;
         this.duck = duck;
         this.dir = dir;
@@ -375,7 +375,7 @@ final class ParquetCache {
             cols.forEach(col -> ddl.append(", ").append(Duck.ident(col.name)).append(" VARCHAR"));
             s.execute(ddl.append(")").toString());
             try {
-                try (DuckDBAppender app = ((DuckDBConnection) c).createAppender("main", table)) {
+                try (DuckDBAppender app = c.unwrap(DuckDBConnection.class).createAppender("main", table)) {
                     for (String file : files) {
                         rows = appendFile(rev, res, file, cols, missing, app, rows);
                     }

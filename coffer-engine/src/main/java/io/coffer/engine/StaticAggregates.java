@@ -63,17 +63,6 @@ public final class StaticAggregates {
                 + "/aggregates/";
     }
 
-    /**
-     * Writes the static aggregates of a revision with a short-lived engine configured from the environment
-     * ({@link EngineConfig#fromEnvironment}); returns the keys written.
-     */
-    public static List<String> write(DataStore store, Revision rev) {
-        // The same COFFER_ENGINE_* settings (cache directory and bound, threads, memory) as the server's engine.
-        try (CofferEngine e = new CofferEngine(store, EngineConfig.fromEnvironment(System.getenv()))) {
-            return e.staticAggregates().write(rev);
-        }
-    }
-
     /** Writes the static aggregates of a revision; returns the keys written (index last). */
     public List<String> write(Revision rev) {
         // Held throughout: the yearly totals read the file directly.
@@ -178,11 +167,10 @@ public final class StaticAggregates {
         for (CubeAggregate g : aggs) {
             sql.append(", ").append(g.measure() == null ? "COUNT(*)" : "SUM(\"" + g.measure().column() + "\")");
         }
-        sql.append(" FROM read_parquet(?) GROUP BY 1 ORDER BY 1 NULLS LAST");
+        sql.append(" FROM ").append(lc.source()).append(" GROUP BY 1 ORDER BY 1 NULLS LAST");
         ObjectNode body = Json.object();
         ArrayNode cells = Json.array();
         try (Connection c = engine.connect(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            ps.setString(1, lc.parquet().toString());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ObjectNode cell = cells.addObject();

@@ -152,7 +152,7 @@ class CorpusTest {
 
     @Test
     void staticAggregatesOfMoldovaHaveYearAndFactors() throws Exception {
-        StaticAggregates.write(store, mdRev);
+        engine.staticAggregates().write(mdRev);
         JsonNode years;
         try (InputStream in = engine.staticAggregates().read(mdRev, "by-year.json").orElseThrow()) {
             years = Json.parse(in, "by-year.json");

@@ -1,5 +1,7 @@
 package io.coffer.events;
 
+import io.coffer.engine.CofferEngine;
+import io.coffer.engine.EngineConfig;
 import io.coffer.engine.StaticAggregates;
 import io.coffer.meta.ChangeLog;
 import io.coffer.meta.DatasetAccess;
@@ -13,18 +15,41 @@ import java.util.List;
 
 /**
  * The {@link Jobs#AGGREGATES} job of a published revision: builds its Parquet copy and static aggregates
- * ({@link StaticAggregates#write}, which overwrites the same keys with the same bytes when run again), then
+ * ({@link StaticAggregates#write(Revision)}, which overwrites the same keys with the same bytes when run again), then
  * records {@link ChangeLog#AGGREGATES_READY} once per revision.
  */
-public final class AggregatesJob implements JobHandler {
+public final class AggregatesJob implements JobHandler, AutoCloseable {
     private final DataStore store;
     private final ChangeLog changes;
     private final DatasetAccess access;
+    private final CofferEngine shared;
+    private CofferEngine own;
 
-    public AggregatesJob(DataStore store, ChangeLog changes, DatasetAccess access) {
+    /** {@code engine}: the process's engine; null: one of its own from the environment, on first use. */
+    public AggregatesJob(DataStore store, ChangeLog changes, DatasetAccess access, CofferEngine engine) {
         this.store = store;
         this.changes = changes;
         this.access = access;
+        this.shared = engine;
+    }
+
+    private synchronized CofferEngine engine() {
+        if (shared != null) {
+            return shared;
+        }
+        if (own == null) {
+            // The same COFFER_ENGINE_* settings (cache directory and bound, threads, memory) as the server's.
+            own = new CofferEngine(store, EngineConfig.fromEnvironment(System.getenv()));
+        }
+        return own;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (own != null) {
+            own.close();
+            own = null;
+        }
     }
 
     @Override
@@ -39,7 +64,7 @@ public final class AggregatesJob implements JobHandler {
         }
         List<String> keys;
         try {
-            keys = StaticAggregates.write(store, rev);
+            keys = engine().staticAggregates().write(rev);
         } catch (CofferException e) {
             throw JobHandler.classify(e);
         }

@@ -34,6 +34,7 @@ public final class Events implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final Reconciler reconciler;
     private final Worker worker;
+    private final AggregatesJob aggregatesJob;
     private final Config config;
     private final Object signal = new Object();
     private final Runnable listener = this::wake;
@@ -57,6 +58,16 @@ public final class Events implements AutoCloseable {
      */
     public Events(Security security, DataStore store, Config config, Map<String, JobHandler> extraHandlers,
                   java.util.Set<String> onPublish) {
+        this(security, store, config, extraHandlers, onPublish, null);
+    }
+
+    /**
+     * {@code engine}: the process's engine the aggregates job builds with (on the process's one DuckDB); null:
+     * an engine of its own from the {@code COFFER_ENGINE_*} environment, started on the first aggregates job
+     * and closed with this.
+     */
+    public Events(Security security, DataStore store, Config config, Map<String, JobHandler> extraHandlers,
+                  java.util.Set<String> onPublish, io.coffer.engine.CofferEngine engine) {
         this.config = config;
         this.changes = security.changes();
         this.jobs = new Jobs(security.db());
@@ -65,7 +76,8 @@ public final class Events implements AutoCloseable {
         this.reconciler = new Reconciler(store, changes, security.datasets().access());
         Map<String, JobHandler> handlers = new HashMap<>(extraHandlers);
         handlers.put(Jobs.WEBHOOK, webhooks::deliver);
-        handlers.put(Jobs.AGGREGATES, new AggregatesJob(store, changes, security.datasets().access()));
+        this.aggregatesJob = new AggregatesJob(store, changes, security.datasets().access(), engine);
+        handlers.put(Jobs.AGGREGATES, aggregatesJob);
         this.worker = new Worker(jobs, handlers, config.worker());
         this.webhooks.onQueued(worker::wake);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -170,5 +182,6 @@ public final class Events implements AutoCloseable {
             }
         }
         worker.close();
+        aggregatesJob.close();
     }
 }

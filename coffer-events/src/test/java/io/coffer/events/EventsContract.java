@@ -551,8 +551,9 @@ abstract class EventsContract {
             assertThat(job.state()).isEqualTo("done");
             assertThat(store.blobs().list(io.coffer.engine.StaticAggregates.prefix(rev), 1000)).isNotEmpty();
             // Running it again (a duplicate) writes the same keys and records nothing new.
-            new AggregatesJob(store, sec.changes(), sec.datasets().access())
-                    .run(new Jobs.Job(job.id(), Jobs.AGGREGATES, id.toString(), rev.revision(), 2, 5, "x"));
+            try (AggregatesJob again = new AggregatesJob(store, sec.changes(), sec.datasets().access(), null)) {
+                again.run(new Jobs.Job(job.id(), Jobs.AGGREGATES, id.toString(), rev.revision(), 2, 5, "x"));
+            }
             assertThat(eventsOf(id)).hasSize(2);
             assertThat(new HashSet<>(events.jobs().list(Jobs.AGGREGATES))).filteredOn(j -> j.subject().equals(id.toString()))
                     .hasSize(1);

@@ -35,9 +35,10 @@ class HistoryJobTest {
         Security sec = new Security(db, store);
         sec.accounts().createUser(Principal.SYSTEM, "pub", "publisher-password-1".toCharArray(), false);
         DatasetId id = DatasetId.of("pub", "cra");
-        var handler = CofferCli.historyJob(store, Files.createDirectories(tmp.resolve("work")));
-        try (Events events = new Events(sec, store, Events.Config.DEFAULT, Map.of("history", handler), Set.of("history"))
-                .start()) {
+        try (io.coffer.versions.Versions versions = new io.coffer.versions.Versions(store,
+                     Files.createDirectories(tmp.resolve("work")), 1, "256MB");
+             Events events = new Events(sec, store, Events.Config.DEFAULT,
+                     Map.of("history", CofferCli.historyJob(store, versions)), Set.of("history")).start()) {
             Revision rev = sec.datasets().publish(Principal.session("pub", false), id, null, () ->
                     new io.coffer.meta.auth.DatasetService.StagedPackage() {
                         @Override

@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -125,16 +124,16 @@ public final class PublishService {
 
     private final DataStore store;
     private final Sink sink;
-    private final Supplier<Versions> versions;
+    private final Versions versions;
     private final long maxPackageBytes;
     private final Path workDir;
 
     /**
-     * @param versions opens the versions tools (for an upsert's merge) over the same store
+     * @param versions the process's versions tools over the same store (an upsert's merge), or null: no upserts
      * @param maxPackageBytes the largest package (sum of its files) any entry point may publish
      * @param workDir where an upsert's merged package is built
      */
-    public PublishService(DataStore store, Sink sink, Supplier<Versions> versions, long maxPackageBytes, Path workDir) {
+    public PublishService(DataStore store, Sink sink, Versions versions, long maxPackageBytes, Path workDir) {
         this.store = store;
         this.sink = sink;
         this.versions = versions;
@@ -255,9 +254,7 @@ public final class PublishService {
         if (versions == null) {
             throw new CofferException(ErrorCode.BAD_REQUEST, "this entry point publishes whole packages only, not upserts");
         }
-        try (Versions v = versions.get()) {
-            return Upsert.stage(v, store, previous, changes.dir(), changes.deletes(), into);
-        }
+        return Upsert.stage(versions, store, previous, changes.dir(), changes.deletes(), into);
     }
 
     /** The merged package in {@code dir}/package; closing it removes {@code dir} and closes the input. */

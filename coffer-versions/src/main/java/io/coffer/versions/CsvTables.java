@@ -47,7 +47,7 @@ final class CsvTables {
         }
         long rows = 0;
         Charset cs = charset(encoding);
-        try (DuckDBAppender app = ((DuckDBConnection) c).createAppender("main", table)) {
+        try (DuckDBAppender app = c.unwrap(DuckDBConnection.class).createAppender("main", table)) {
             for (Opener file : files) {
                 Dialect d = declared != null ? declared : sniff(file, columns, cs);
                 try (InputStream raw = file.open(); BufferedInputStream in = new BufferedInputStream(raw, 1 << 16)) {

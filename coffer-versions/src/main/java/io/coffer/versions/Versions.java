@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -26,7 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.duckdb.DuckDBConnection;
+import io.coffer.engine.DuckRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,34 +41,46 @@ public final class Versions implements AutoCloseable {
 
     private final DataStore store;
     private final Path work;
-    private final int threads;
-    private final String memoryLimit;
-    private final DuckDBConnection root;
+    private final DuckRuntime duck;
+    private final boolean ownsRuntime;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
+    /** With its own DuckDB runtime (tests, benchmarks): 1-2 threads, 1GB. */
     public Versions(DataStore store, Path workDir) {
         this(store, workDir, Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())), "1GB");
     }
 
+    /** With its own DuckDB runtime of these limits, confined to the work directory; closed with this. */
     public Versions(DataStore store, Path workDir, int threads, String memoryLimit) {
-        if (threads < 1 || !memoryLimit.matches("[0-9]+(\\.[0-9]+)?\\s*[KMGT]i?B")) {
-            throw new CofferException(ErrorCode.CONFIGURATION, "versions: bad threads/memory limit");
-        }
+        this(store, workDir, DuckRuntime.start(io.coffer.engine.EngineConfig.defaults()
+                .withCacheDir(workDir).withResources(threads, memoryLimit)), true);
+    }
+
+    /**
+     * On the process's shared DuckDB runtime, which must allow {@code workDir}
+     * ({@link DuckRuntime#start(io.coffer.engine.EngineConfig, Path...)}); closing this leaves it open.
+     */
+    public Versions(DataStore store, Path workDir, DuckRuntime runtime) {
+        this(store, workDir, runtime, false);
+    }
+
+    private Versions(DataStore store, Path workDir, DuckRuntime runtime, boolean owns) {
         this.store = store;
         this.work = workDir.toAbsolutePath().normalize();
-        this.threads = threads;
-        this.memoryLimit = memoryLimit;
+        this.duck = runtime;
+        this.ownsRuntime = owns;
+        if (!runtime.allows(work)) {
+            if (owns) {
+                runtime.close();
+            }
+            throw new CofferException(ErrorCode.CONFIGURATION, "the DuckDB runtime does not allow the versions "
+                    + "work directory " + work);
+        }
         try {
             Files.createDirectories(work.resolve("tmp"));
-            root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
-            try (Statement s = root.createStatement()) {
-                settings(s);
-                s.execute("SET temp_directory = " + Sql.literal(work.resolve("tmp").toString()));
-                s.execute("SET allowed_directories = [" + Sql.literal(work + "/") + "]");
-                s.execute("SET enable_external_access = false");
-            }
-        } catch (SQLException | IOException e) {
-            throw new CofferException(ErrorCode.CONFIGURATION, "cannot start DuckDB for versions: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.CONFIGURATION, "cannot create the versions work directory " + work
+                    + ": " + e.getMessage(), e);
         }
     }
 
@@ -81,21 +92,9 @@ public final class Versions implements AutoCloseable {
         return work;
     }
 
-    /** A connection with the resource limits set. */
+    /** A pooled connection of the runtime (its threads and memory limit apply). */
     Connection connect() throws SQLException {
-        DuckDBConnection c = root.duplicate();
-        try (Statement s = c.createStatement()) {
-            settings(s);
-        } catch (SQLException e) {
-            c.close();
-            throw e;
-        }
-        return c;
-    }
-
-    private void settings(Statement s) throws SQLException {
-        s.execute("SET threads = " + threads);
-        s.execute("SET memory_limit = " + Sql.literal(memoryLimit));
+        return duck.connect();
     }
 
     static String uniqueName(String prefix) {
@@ -255,10 +254,8 @@ public final class Versions implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            root.close();
-        } catch (SQLException e) {
-            // shutting down
+        if (ownsRuntime) {
+            duck.close();
         }
     }
 }

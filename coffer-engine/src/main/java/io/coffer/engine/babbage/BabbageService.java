@@ -260,6 +260,19 @@ public final class BabbageService {
         };
     }
 
+    /** The whole cut's value of an aggregate, over the grouped rows; same columns as {@link #aggregateSelect}. */
+    private static String summaryWindow(CubeAggregate g) {
+        String c = g.measure() == null ? null : "\"" + g.measure().column() + "\"";
+        return switch (g.function()) {
+            case "count" -> "CAST(SUM(" + (c == null ? "COUNT(*)" : "COUNT(" + c + ")") + ") OVER () AS BIGINT)";
+            case "sum" -> "SUM(SUM(" + c + ")) OVER ()";
+            case "min" -> "MIN(MIN(" + c + ")) OVER ()";
+            case "max" -> "MAX(MAX(" + c + ")) OVER ()";
+            case "avg" -> "SUM(SUM(" + c + ")) OVER (), CAST(SUM(COUNT(" + c + ")) OVER () AS BIGINT)";
+            default -> throw new IllegalStateException(g.function());
+        };
+    }
+
     private static String aggregateOrder(CubeAggregate g) {
         return g.function().equals("avg") ? "SUM(\"" + g.measure().column() + "\") / COUNT(\""
                 + g.measure().column() + "\")" : aggregateSelect(g);
@@ -286,45 +299,56 @@ public final class BabbageService {
         List<Out> outs = outputs(lc, p.drill(), p.aggs());
         ObjectNode o = Json.object();
         try (Connection c = engine.connect()) {
-            // Summary over the whole cut; its hidden last column is the fact count.
-            Sql sum = new Sql().append("SELECT ");
-            for (CubeAggregate g : p.aggs()) {
-                sum.append(aggregateSelect(g)).append(", ");
-            }
-            sum.append("COUNT(*) FROM read_parquet(").param(lc.parquet().toString()).append(")");
-            where(sum, p.where());
             ObjectNode summary = Json.object();
-            long facts;
-            try (PreparedStatement ps = prepare(c, sum); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                int col = read(rs, 1, outs.subList(p.drill().size(), outs.size()), summary);
-                facts = rs.getLong(col);
-            }
             ArrayNode cells = Json.array();
-            long total;
-            if (p.drill().isEmpty()) {
-                // babbage's quirk, kept for compatibility: with no drilldown the count is of facts.
-                total = facts;
-                if (pageSize > 0 && req.page() == 1) {
-                    cells.add(summary.deepCopy());
+            long total = -1;
+            boolean summarised = false;
+            if (!p.drill().isEmpty() && pageSize > 0) {
+                // One scan: the page of cells, the number of cells, and the summary over the whole cut as window
+                // aggregates over the groups (every function here is decomposable; sums stay exact DECIMALs).
+                Sql q = cellsQuery(p).append(", COUNT(*) OVER ()");
+                for (CubeAggregate g : p.aggs()) {
+                    q.append(", ").append(summaryWindow(g));
                 }
-            } else {
-                Sql q = cellsQuery(p).append(", COUNT(*) OVER () FROM read_parquet(").param(lc.parquet().toString())
-                        .append(")");
+                q.append(" FROM ").append(lc.source());
                 where(q, p.where());
                 q.append(" GROUP BY ").append(p.groupBy()).append(" ORDER BY ").append(p.orderBy())
                         .append(" LIMIT ").param((long) pageSize).append(" OFFSET ").param(offset);
-                total = -1;
                 try (PreparedStatement ps = prepare(c, q); ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         ObjectNode cell = cells.addObject();
                         int col = read(rs, 1, outs, cell);
                         total = rs.getLong(col);
+                        if (!summarised) {
+                            read(rs, col + 1, outs.subList(p.drill().size(), outs.size()), summary);
+                            summarised = true;
+                        }
                     }
                 }
-                if (total < 0) {
-                    Sql n = new Sql().append("SELECT COUNT(*) FROM (SELECT 1 FROM read_parquet(")
-                            .param(lc.parquet().toString()).append(")");
+            }
+            if (!summarised) {
+                // Summary over the whole cut; its hidden last column is the fact count.
+                Sql sum = new Sql().append("SELECT ");
+                for (CubeAggregate g : p.aggs()) {
+                    sum.append(aggregateSelect(g)).append(", ");
+                }
+                sum.append("COUNT(*) FROM ").append(lc.source());
+                where(sum, p.where());
+                long facts;
+                try (PreparedStatement ps = prepare(c, sum); ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    int col = read(rs, 1, outs.subList(p.drill().size(), outs.size()), summary);
+                    facts = rs.getLong(col);
+                }
+                if (p.drill().isEmpty()) {
+                    // babbage's counts: one cell for the whole cube; with a cut, the number of matching facts.
+                    total = req.cuts().isEmpty() ? 1 : facts;
+                    if (pageSize > 0 && req.page() == 1) {
+                        cells.add(summary.deepCopy());
+                    }
+                } else {
+                    // An empty page (pagesize 0 or past the end) still reports the number of cells.
+                    Sql n = new Sql().append("SELECT COUNT(*) FROM (SELECT 1 FROM ").append(lc.source());
                     where(n, p.where());
                     n.append(" GROUP BY ").append(p.groupBy()).append(")");
                     total = count(c, n);
@@ -374,7 +398,7 @@ public final class BabbageService {
         long limit = req.pageSize() == null ? max : Math.min(req.pageSize(), max);
         long offset = (req.page() - 1L) * limit;
         List<Out> outs = outputs(lc, p.drill(), p.aggs());
-        Sql q = cellsQuery(p).append(" FROM read_parquet(").param(lc.parquet().toString()).append(")");
+        Sql q = cellsQuery(p).append(" FROM ").append(lc.source());
         where(q, p.where());
         if (!p.drill().isEmpty()) {
             q.append(" GROUP BY ").append(p.groupBy()).append(" ORDER BY ").append(p.orderBy());
@@ -451,7 +475,7 @@ public final class BabbageService {
         for (int i = 0; i < cols.size(); i++) {
             q.append(i == 0 ? "" : ", ").ident(cols.get(i));
         }
-        q.append(" FROM read_parquet(").param(lc.parquet().toString()).append(")");
+        q.append(" FROM ").append(lc.source());
         where(q, where);
         q.append(" ORDER BY ").append(orderBy).append(" LIMIT ").param((long) pageSize).append(" OFFSET ")
                 .param(offset);
@@ -460,7 +484,7 @@ public final class BabbageService {
             outs.add(new Out(keys.get(i), types.get(i), false, false));
         }
         try (Connection c = engine.connect()) {
-            Sql n = new Sql().append("SELECT COUNT(*) FROM read_parquet(").param(lc.parquet().toString()).append(")");
+            Sql n = new Sql().append("SELECT COUNT(*) FROM ").append(lc.source());
             where(n, where);
             long total = count(c, n);
             ArrayNode data = pageSize > 0 ? rows(c, q, outs) : Json.array();
@@ -535,7 +559,7 @@ public final class BabbageService {
         for (int i = 0; i < attrs.size(); i++) {
             distinct.append(i == 0 ? "" : ", ").ident(attrs.get(i).column());
         }
-        distinct.append(" FROM read_parquet(").param(lc.parquet().toString()).append(")");
+        distinct.append(" FROM ").append(lc.source());
         Sql where = CutBinder.where(lc, req.cuts());
         where(distinct, where);
         int pageSize = pageSize(req.pageSize());

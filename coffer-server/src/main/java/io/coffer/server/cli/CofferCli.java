@@ -76,8 +76,9 @@ public final class CofferCli implements Runnable {
     }
 
     /** The record-history job handler the server registers (exposed for tests). */
-    public static io.coffer.events.JobHandler historyJob(io.coffer.store.DataStore store, java.nio.file.Path workDir) {
-        return new HistoryJob(store, workDir);
+    public static io.coffer.events.JobHandler historyJob(io.coffer.store.DataStore store,
+                                                         io.coffer.versions.Versions versions) {
+        return new HistoryJob(store, versions);
     }
 
     public static void main(String[] args) {

@@ -48,7 +48,8 @@ final class DiffCommand implements Callable<Integer> {
         if (!format.equals("json") && !format.equals("csv")) {
             throw new CofferException(ErrorCode.BAD_REQUEST, "--format must be json or csv");
         }
-        try (DataStore ds = StoreOption.of(spec).open(); Versions v = new Versions(ds, VersionRoutes.workDir())) {
+        try (DataStore ds = StoreOption.of(spec).open(); io.coffer.server.http.Analytics an = io.coffer.server.http.Analytics.fromEnvironment(ds)) {
+            Versions v = an.versions();
             Revision a = ds.revision(id, from);
             Revision b = ds.revision(id, to);
             if (format.equals("csv")) {

@@ -35,7 +35,8 @@ final class HistoryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DatasetRef r = DatasetRef.parse(ref);
-        try (DataStore ds = StoreOption.of(spec).open(); Versions v = new Versions(ds, VersionRoutes.workDir())) {
+        try (DataStore ds = StoreOption.of(spec).open(); io.coffer.server.http.Analytics a = io.coffer.server.http.Analytics.fromEnvironment(ds)) {
+            Versions v = a.versions();
             Revision rev = ds.revision(r.id(), r.revision());
             Versions.Keyed k = v.keyed(rev, resource).requireKey();
             List<String> values = k.key().size() == 1 ? List.of(key) : Arrays.asList(key.split(",", -1));

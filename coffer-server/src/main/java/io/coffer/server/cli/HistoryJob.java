@@ -18,11 +18,12 @@ final class HistoryJob implements JobHandler {
     static final String TYPE = "history";
 
     private final DataStore store;
-    private final Path workDir;
+    private final Versions versions;
 
-    HistoryJob(DataStore store, Path workDir) {
+    /** On the process's versions service (its one DuckDB runtime). */
+    HistoryJob(DataStore store, Versions versions) {
         this.store = store;
-        this.workDir = workDir;
+        this.versions = versions;
     }
 
     @Override
@@ -32,7 +33,8 @@ final class HistoryJob implements JobHandler {
             return; // deleted since: nothing to build
         }
         Semver.of(store, rev.dataset(), rev.revision());
-        try (Versions v = new Versions(store, workDir)) {
+        try {
+            Versions v = versions;
             Versions.Keyed k = v.keyed(rev, null);
             if (!k.key().isEmpty()) {
                 History.build(v, rev, k.name());

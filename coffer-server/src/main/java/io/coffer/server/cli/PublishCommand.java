@@ -79,8 +79,36 @@ final class PublishCommand implements Callable<Integer> {
                     + "Env: COFFER_MAX_UPLOAD_BYTES.")
     long maxUploadBytes;
 
+    /** This command's one DuckDB (upsert merge, history, static aggregates), started on first use. */
+    private io.coffer.engine.DuckRuntime runtime;
+    private io.coffer.engine.EngineConfig engineConfig;
+
+    private io.coffer.engine.DuckRuntime runtime() {
+        if (runtime == null) {
+            engineConfig = io.coffer.engine.EngineConfig.fromEnvironment(System.getenv());
+            runtime = io.coffer.engine.DuckRuntime.start(engineConfig,
+                    io.coffer.server.http.VersionRoutes.workDir(engineConfig));
+        }
+        return runtime;
+    }
+
+    private io.coffer.versions.Versions versions(DataStore ds) {
+        io.coffer.engine.DuckRuntime rt = runtime();
+        return new io.coffer.versions.Versions(ds, io.coffer.server.http.VersionRoutes.workDir(engineConfig), rt);
+    }
+
     @Override
     public Integer call() throws Exception {
+        try {
+            return run();
+        } finally {
+            if (runtime != null) {
+                runtime.close();
+            }
+        }
+    }
+
+    private Integer run() throws Exception {
         if (expectRevision != null && expectRevision < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--expect-revision must be 0 (the dataset must not exist yet) or a revision number");
@@ -101,9 +129,9 @@ final class PublishCommand implements Callable<Integer> {
         }
         try (DataStore ds = StoreOption.of(spec).open()) {
             Path work = Files.createTempDirectory("coffer-publish-");
-            try {
-                PublishService service = new PublishService(ds, PublishService.storeSink(ds),
-                        () -> new io.coffer.versions.Versions(ds, io.coffer.server.http.VersionRoutes.workDir()),
+            // An upsert merges on this command's DuckDB; a full publish does not need it for the merge.
+            try (io.coffer.versions.Versions merging = upsert ? versions(ds) : null) {
+                PublishService service = new PublishService(ds, PublishService.storeSink(ds), merging,
                         maxUploadBytes, work);
                 PublishService.Request request = new PublishService.Request(id, null, expectRevision, breaking,
                         upsert ? PublishService.Mode.UPSERT : PublishService.Mode.REPLACE, allowInvalid);
@@ -192,8 +220,7 @@ final class PublishCommand implements Callable<Integer> {
             io.coffer.versions.Semver.Info info = io.coffer.versions.Semver.of(ds, rev.dataset(), rev.revision());
             spec.commandLine().getOut().printf("version %s (%s%s)%n", info.version(), info.level().code(),
                     info.reasons().isEmpty() ? "" : ": " + String.join("; ", info.reasons()));
-            try (io.coffer.versions.Versions v = new io.coffer.versions.Versions(ds,
-                    io.coffer.server.http.VersionRoutes.workDir())) {
+            try (io.coffer.versions.Versions v = versions(ds)) {
                 io.coffer.versions.Versions.Keyed k = v.keyed(rev, null);
                 if (!k.key().isEmpty()) {
                     io.coffer.versions.History.build(v, rev, k.name());
@@ -217,7 +244,11 @@ final class PublishCommand implements Callable<Integer> {
             if (ds.descriptor(rev).model() == null) {
                 return;
             }
-            java.util.List<String> files = io.coffer.engine.StaticAggregates.write(ds, rev);
+            java.util.List<String> files;
+            io.coffer.engine.DuckRuntime rt = runtime();
+            try (io.coffer.engine.CofferEngine engine = new io.coffer.engine.CofferEngine(ds, engineConfig, rt)) {
+                files = engine.staticAggregates().write(rev);
+            }
             spec.commandLine().getOut().printf("static aggregates: %d files under %s%n", files.size(),
                     io.coffer.engine.StaticAggregates.prefix(rev));
         } catch (RuntimeException e) {

@@ -79,6 +79,8 @@ final class ServeCommand implements Callable<Integer> {
         // An empty store serves an empty, valid registry from the first request on.
         ds.registry().rebuild();
         io.coffer.meta.MetaDb db = meta.open(spec);
+        // The process's one DuckDB (engine, versions, jobs, upserts), with its threads and memory limit set once.
+        io.coffer.server.http.Analytics analytics = io.coffer.server.http.Analytics.fromEnvironment(ds);
         io.coffer.server.http.ServerSecurity security = new io.coffer.server.http.ServerSecurity(
                 new io.coffer.meta.auth.Security(db, ds), maxUploadBytes,
                 java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "coffer-uploads"), secureCookies,
@@ -87,17 +89,17 @@ final class ServeCommand implements Callable<Integer> {
         // API nodes only read the log (and append to it through the services).
         io.coffer.events.Events events = new io.coffer.events.Events(security.security(), ds,
                 eventsConfig,
-                java.util.Map.of(HistoryJob.TYPE, new HistoryJob(ds, io.coffer.server.http.VersionRoutes.workDir())),
-                java.util.Set.of(HistoryJob.TYPE));
+                java.util.Map.of(HistoryJob.TYPE, new HistoryJob(ds, analytics.versions())),
+                java.util.Set.of(HistoryJob.TYPE), analytics.engine());
         if (roles.contains("worker")) {
             events.start();
         }
         security = security.withEvents(events);
-        CofferServer server = roles.contains("api") ? new CofferServer(ds, security, host, port).start() : null;
+        CofferServer server = roles.contains("api") ? new CofferServer(ds, security, host, port, analytics).start() : null;
         // Registered mirrors are checked by worker nodes (every minute for due ones).
         // Through the one publish path, as the system: recorded in the change log like any publish.
         Mirrors mirrors = new Mirrors(io.coffer.server.http.ServerSecurity.publisher(security.security().datasets(),
-                maxUploadBytes, security.uploadDir()), new SafeFetcher(SafeFetcher.Policy.DEFAULT));
+                maxUploadBytes, security.uploadDir(), analytics.versions()), new SafeFetcher(SafeFetcher.Policy.DEFAULT));
         if (roles.contains("worker")) {
             mirrors.start(Duration.ofMinutes(1));
         }
@@ -125,6 +127,7 @@ final class ServeCommand implements Callable<Integer> {
                 server.close();
             }
             events.close();
+            analytics.close();
             db.close();
         }, "coffer-shutdown"));
         return 0;

@@ -2,7 +2,6 @@ package io.coffer.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.coffer.engine.CofferEngine;
-import io.coffer.engine.EngineConfig;
 import io.coffer.engine.StaticAggregates;
 import io.coffer.engine.babbage.AggregateRequest;
 import io.coffer.engine.babbage.FactsRequest;
@@ -30,15 +29,6 @@ public final class BabbageRoutes {
     private final CofferEngine engine;
     private final ReadAccess access;
 
-    /** An engine configured from the environment ({@link EngineConfig#fromEnvironment}). */
-    public BabbageRoutes(DataStore store) {
-        this(store, ReadAccess.PUBLIC);
-    }
-
-    public BabbageRoutes(DataStore store, ReadAccess access) {
-        this(store, new CofferEngine(store, EngineConfig.fromEnvironment(System.getenv())), access);
-    }
-
     public BabbageRoutes(DataStore store, CofferEngine engine, ReadAccess access) {
         this.store = store;
         this.engine = engine;
@@ -64,7 +54,6 @@ public final class BabbageRoutes {
                 engine.forget(DatasetRoutes.id(ctx));
             }
         });
-        config.events.serverStopped(engine::close);
     }
 
     private void index(Context ctx) {

@@ -63,7 +63,16 @@ public final class CofferServer implements AutoCloseable {
 
     /** With {@code security}, the server has accounts, write endpoints and private datasets. */
     public CofferServer(DataStore store, ServerSecurity security, String host, int port) {
+        this(store, security, host, port, null);
+    }
+
+    /**
+     * {@code analytics}: the process's DuckDB runtime with its engine and versions service (left open when the
+     * server stops: its owner closes it); null: the server starts its own from the environment and closes it.
+     */
+    public CofferServer(DataStore store, ServerSecurity security, String host, int port, Analytics analytics) {
         this.store = store;
+        Analytics a = analytics != null ? analytics : Analytics.fromEnvironment(store);
         this.observability = new Observability(store);
         ReadAccess access = security == null ? ReadAccess.PUBLIC : security.readAccess();
         this.app = Javalin.create(config -> {
@@ -133,17 +142,20 @@ public final class CofferServer implements AutoCloseable {
             });
             observability.register(config.routes);
             if (security != null) {
-                security.register(config.routes, beforeStop::add);
+                security.register(config.routes, beforeStop::add, a.versions());
             }
             new DatasetRoutes(store, access).register(config.routes);
             new FileRoutes(store, access).register(config.routes);
             new io.coffer.server.web.WebRoutes(store, access,
                     security == null ? ServerSecurity.DEFAULT_MAX_UPLOAD_BYTES : security.maxUploadBytes())
                     .register(config.routes);
-            new BabbageRoutes(store, access).register(config);
+            new BabbageRoutes(store, a.engine(), access).register(config);
             new ValidateRoutes(security == null ? ServerSecurity.DEFAULT_MAX_UPLOAD_BYTES : security.maxUploadBytes(),
                     java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "coffer-validate")).register(config.routes);
-            new VersionRoutes(store, access).register(config);
+            new VersionRoutes(store, access, a.versions()).register(config);
+            if (analytics == null) {
+                config.events.serverStopped(a::close);
+            }
         });
     }
 

@@ -35,16 +35,13 @@ public record ServerSecurity(Security security, long maxUploadBytes, Path upload
         return new ServerSecurity(security, maxUploadBytes, uploadDir, forceSecureCookies, oidc, e);
     }
 
-    void register(RoutesConfig routes) {
-        register(routes, c -> { });
-    }
-
     /** {@code beforeStop}: what must be closed before the server stops (open change streams). */
-    void register(RoutesConfig routes, java.util.function.Consumer<AutoCloseable> beforeStop) {
+    void register(RoutesConfig routes, java.util.function.Consumer<AutoCloseable> beforeStop,
+                  io.coffer.versions.Versions versions) {
         Authn authn = new Authn(security.accounts(), forceSecureCookies);
         routes.before(authn::before);
         new AuthRoutes(security.accounts(), authn, oidc).register(routes);
-        PublishService publisher = publisher(security.datasets(), maxUploadBytes, uploadDir);
+        PublishService publisher = publisher(security.datasets(), maxUploadBytes, uploadDir, versions);
         new PublishRoutes(security.datasets(), publisher, maxUploadBytes, uploadDir).register(routes);
         new WizardRoutes(security.datasets(), publisher, maxUploadBytes, uploadDir).register(routes);
         ChangeRoutes changeRoutes = new ChangeRoutes(security.changes(), security.datasets(), security.authorizer());
@@ -56,10 +53,9 @@ public record ServerSecurity(Security security, long maxUploadBytes, Path upload
     }
 
     /** The one publish path, writing through the guarded dataset service (authorization, visibility, change log). */
-    public static PublishService publisher(DatasetService datasets, long maxPackageBytes, Path workDir) {
-        DataStore store = datasets.store();
-        return new PublishService(store, datasets::publish,
-                () -> new io.coffer.versions.Versions(store, VersionRoutes.workDir()), maxPackageBytes, workDir);
+    public static PublishService publisher(DatasetService datasets, long maxPackageBytes, Path workDir,
+                                           io.coffer.versions.Versions versions) {
+        return new PublishService(datasets.store(), datasets::publish, versions, maxPackageBytes, workDir);
     }
 
     ReadAccess readAccess() {

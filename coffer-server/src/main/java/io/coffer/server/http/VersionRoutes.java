@@ -29,10 +29,6 @@ public final class VersionRoutes {
     private final ReadAccess access;
     private final Versions versions;
 
-    public VersionRoutes(DataStore store, ReadAccess access) {
-        this(store, access, new Versions(store, workDir()));
-    }
-
     public VersionRoutes(DataStore store, ReadAccess access, Versions versions) {
         this.store = store;
         this.access = access;
@@ -41,11 +37,16 @@ public final class VersionRoutes {
 
     /** {@code COFFER_VERSIONS_DIR}, else {@code versions/} in the engine's cache directory. */
     public static Path workDir() {
+        return workDir(io.coffer.engine.EngineConfig.fromEnvironment(System.getenv()));
+    }
+
+    /** {@code COFFER_VERSIONS_DIR}, else {@code versions/} in this engine configuration's cache directory. */
+    public static Path workDir(io.coffer.engine.EngineConfig engine) {
         String dir = System.getenv("COFFER_VERSIONS_DIR");
         if (dir != null && !dir.isBlank()) {
             return Path.of(dir);
         }
-        return io.coffer.engine.EngineConfig.fromEnvironment(System.getenv()).cacheDir().resolve("versions");
+        return engine.cacheDir().resolve("versions");
     }
 
     public void register(JavalinConfig config) {
