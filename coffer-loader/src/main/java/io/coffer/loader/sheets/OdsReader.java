@@ -37,7 +37,7 @@ final class OdsReader {
         return names;
     }
 
-    static long toCsv(Path file, String sheet, CsvWriter out) throws IOException {
+    static Spreadsheets.Converted toCsv(Path file, String sheet, CsvWriter out) throws IOException {
         List<String> names = new ArrayList<>();
         long[] rows = new long[1];
         Spreadsheets.Width width = new Spreadsheets.Width();
@@ -49,7 +49,7 @@ final class OdsReader {
             throw sheet == null ? new io.coffer.model.CofferException(io.coffer.model.ErrorCode.INVALID_DATA,
                     file.getFileName() + " has no sheet") : Spreadsheets.noSheet(sheet, names);
         }
-        return rows[0];
+        return new Spreadsheets.Converted(sheet != null ? sheet : names.get(0), rows[0], List.copyOf(names));
     }
 
     /**

@@ -116,13 +116,15 @@ public final class Spreadsheets {
         };
     }
 
+    /** A sheet written as CSV: its name, the rows written, and every sheet of the workbook. */
+    public record Converted(String sheet, long rows, List<String> sheets) {
+    }
+
     /**
      * Writes one sheet ({@code sheet} null: the first) as CSV: UTF-8, comma, LF. Empty rows stay empty rows
-     * (the loader reports and drops blank ones), trailing empty cells are cut, so a row is as long as its data.
-     *
-     * @return the number of rows written
+     * (the loader reports and drops blank ones); rows are as wide as the header, longer where they hold more.
      */
-    public static long toCsv(Path file, String sheet, Path csv) throws IOException {
+    public static Converted convert(Path file, String sheet, Path csv) throws IOException {
         Kind kind = kind(file);
         try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8);
              CsvWriter out = CsvWriter.builder().lineDelimiter(LineDelimiter.LF).build(w)) {
@@ -132,6 +134,11 @@ public final class Spreadsheets {
                 default -> throw notASpreadsheet(file);
             };
         }
+    }
+
+    /** {@link #convert}, returning the number of rows written. */
+    public static long toCsv(Path file, String sheet, Path csv) throws IOException {
+        return convert(file, sheet, csv).rows();
     }
 
     /**
@@ -175,10 +182,11 @@ public final class Spreadsheets {
                 + String.join(", ", sheets));
     }
 
-    private static long xlsx(Path file, String sheetName, CsvWriter out) throws IOException {
+    private static Converted xlsx(Path file, String sheetName, CsvWriter out) throws IOException {
         try (ReadableWorkbook wb = new ReadableWorkbook(file.toFile(), new ReadingOptions(true, false))) {
+            List<String> names = wb.getSheets().map(Sheet::getName).toList();
             Sheet sheet = sheetName == null ? wb.getFirstSheet()
-                    : wb.findSheet(sheetName).orElseThrow(() -> noSheet(sheetName, wb.getSheets().map(Sheet::getName).toList()));
+                    : wb.findSheet(sheetName).orElseThrow(() -> noSheet(sheetName, names));
             long rows = 0;
             int next = 0;
             Width width = new Width();
@@ -199,7 +207,7 @@ public final class Spreadsheets {
                     rows++;
                 }
             }
-            return rows;
+            return new Converted(sheet.getName(), rows, names);
         }
     }
 

@@ -11,6 +11,7 @@ import io.coffer.loader.ProgressListener;
 import io.coffer.model.CofferException;
 import io.coffer.model.ErrorCode;
 import io.coffer.testing.Corpus;
+import io.coffer.testing.Workbooks;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -89,10 +90,7 @@ class SpreadsheetsTest {
 
     @Test
     void anOdsSheetBecomesCsvExpandingRepeatsButNotTheTrailingEmptyOnes() throws Exception {
-        String content = """
-                <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-                  xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-                  xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>
+        String content = Workbooks.ODS_HEAD + """
                 <table:table table:name="Haushalt">
                  <table:table-row>
                   <table:table-cell office:value-type="string"><text:p>Titel</text:p></table:table-cell>
@@ -112,8 +110,8 @@ class SpreadsheetsTest {
                  <table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>
                 </table:table>
                 <table:table table:name="Leer"/>
-                </office:spreadsheet></office:body></office:document-content>""";
-        Path book = odsWithContent(tmp.resolve("haushalt.ods"), content);
+                """ + Workbooks.ODS_TAIL;
+        Path book = Workbooks.odsWithContent(tmp.resolve("haushalt.ods"), content);
         assertThat(Spreadsheets.kind(book)).isEqualTo(Spreadsheets.Kind.ODS);
         assertThat(Spreadsheets.sheets(book)).containsExactly("Haushalt", "Leer");
         Path csv = tmp.resolve("h.csv");
@@ -145,74 +143,12 @@ class SpreadsheetsTest {
         }
     }
 
-    // ---- helpers: workbooks of given rows (numbers as numbers, the rest as text) ----
-
     static Path xlsx(Path file, List<List<String>> rows) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file); Workbook wb = new Workbook(out, "test", "1.0")) {
-            Worksheet ws = wb.newWorksheet("Sheet1");
-            for (int r = 0; r < rows.size(); r++) {
-                for (int c = 0; c < rows.get(r).size(); c++) {
-                    String v = rows.get(r).get(c);
-                    BigDecimal n = number(v);
-                    if (n != null && r > 0) {
-                        ws.value(r, c, n);
-                    } else if (!v.isEmpty()) {
-                        ws.value(r, c, v);
-                    }
-                }
-            }
-        }
-        return file;
+        return Workbooks.xlsx(file, rows);
     }
 
     static Path ods(Path file, List<List<String>> rows) throws IOException {
-        StringBuilder b = new StringBuilder("""
-                <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-                  xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-                  xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>
-                <table:table table:name="Sheet1">""");
-        for (int r = 0; r < rows.size(); r++) {
-            b.append("<table:table-row>");
-            for (String v : rows.get(r)) {
-                BigDecimal n = r > 0 ? number(v) : null;
-                if (n != null) {
-                    b.append("<table:table-cell office:value-type=\"float\" office:value=\"").append(n.toPlainString())
-                            .append("\"><text:p>").append(escape(v)).append("</text:p></table:table-cell>");
-                } else if (v.isEmpty()) {
-                    b.append("<table:table-cell/>");
-                } else {
-                    b.append("<table:table-cell office:value-type=\"string\"><text:p>").append(escape(v))
-                            .append("</text:p></table:table-cell>");
-                }
-            }
-            b.append("</table:table-row>");
-        }
-        b.append("</table:table></office:spreadsheet></office:body></office:document-content>");
-        return odsWithContent(file, b.toString());
-    }
-
-    static Path odsWithContent(Path file, String content) throws IOException {
-        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(file))) {
-            ZipEntry mime = new ZipEntry("mimetype");
-            z.putNextEntry(mime);
-            z.write("application/vnd.oasis.opendocument.spreadsheet".getBytes(StandardCharsets.US_ASCII));
-            z.closeEntry();
-            z.putNextEntry(new ZipEntry("content.xml"));
-            z.write(content.getBytes(StandardCharsets.UTF_8));
-            z.closeEntry();
-        }
-        return file;
-    }
-
-    static BigDecimal number(String v) {
-        if (!v.matches("-?[0-9]+(\\.[0-9]+)?") || v.matches("-?0[0-9]+.*")) {
-            return null;
-        }
-        return new BigDecimal(v);
-    }
-
-    static String escape(String v) {
-        return v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return Workbooks.ods(file, rows);
     }
 
     static List<List<String>> read(Path csv) throws IOException {
