@@ -69,21 +69,31 @@ public final class Spreadsheets {
     }
 
     /**
-     * Text is what decodes without control bytes other than tab, CR, LF and form feed: a NUL (UTF-16 has
-     * them, and the loader reads UTF-16 only with a BOM) or other C0 bytes mean an image, a PDF, a binary.
+     * Text is what has no control bytes other than tab, CR, LF and form feed, or is UTF-16 (a BOM, or without
+     * one the loader's NUL pattern: every other byte NUL). Other C0 bytes mean an image, a PDF, a binary.
      */
     static boolean looksLikeText(byte[] head) {
         if (head.length >= 2 && ((head[0] & 0xff) == 0xFF && (head[1] & 0xff) == 0xFE
                 || (head[0] & 0xff) == 0xFE && (head[1] & 0xff) == 0xFF)) {
             return true;
         }
+        int[] nulls = new int[2];
+        boolean control = false;
         for (int i = 0; i < head.length; i++) {
             int b = head[i] & 0xff;
-            if (b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f') {
-                return false;
+            if (b == 0) {
+                nulls[i % 2]++;
+            } else if (b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f') {
+                control = true;
             }
         }
-        return true;
+        if (nulls[0] + nulls[1] == 0) {
+            return !control;
+        }
+        int half = head.length / 2;
+        // UTF-16 of mostly Latin text: one byte of each pair NUL, the other almost never.
+        return !control && (nulls[0] >= half * 0.4 && nulls[1] <= half * 0.05
+                || nulls[1] >= half * 0.4 && nulls[0] <= half * 0.05);
     }
 
     private static Kind zipKind(Path file) throws IOException {

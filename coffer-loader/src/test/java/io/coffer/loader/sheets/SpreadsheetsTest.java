@@ -42,6 +42,9 @@ class SpreadsheetsTest {
         assertThat(Spreadsheets.kind(Files.write(tmp.resolve("w.csv"),
                 "Gemeinde;Betrag\nKöln;1.234,56\n".getBytes(java.nio.charset.Charset.forName("windows-1252")))))
                 .isEqualTo(Spreadsheets.Kind.TEXT);
+        // UTF-16 without a BOM (the loader reads it by its NUL pattern) is text too.
+        assertThat(Spreadsheets.kind(Files.write(tmp.resolve("u16.csv"), "region;amount\nNorth;12,5\n"
+                .getBytes(StandardCharsets.UTF_16LE)))).isEqualTo(Spreadsheets.Kind.TEXT);
         assertThat(Spreadsheets.kind(xlsx(tmp.resolve("book.bin"), List.of(List.of("a"))))).isEqualTo(Spreadsheets.Kind.XLSX);
         assertThat(Spreadsheets.kind(ods(tmp.resolve("book2.bin"), List.of(List.of("a"))))).isEqualTo(Spreadsheets.Kind.ODS);
         Path zip = tmp.resolve("other.zip");
