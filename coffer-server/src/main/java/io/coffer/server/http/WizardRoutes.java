@@ -13,6 +13,7 @@ import io.coffer.loader.Mapping;
 import io.coffer.loader.ProgressListener;
 import io.coffer.loader.Sniffer;
 import io.coffer.loader.ValidationOptions;
+import io.coffer.loader.sheets.Spreadsheets;
 import io.coffer.meta.auth.DatasetService;
 import io.coffer.meta.auth.Principal;
 import io.coffer.meta.Visibility;
@@ -98,6 +99,14 @@ final class WizardRoutes {
         }
         Files.writeString(dir.resolve("owner"), p.user());
         Files.writeString(dir.resolve("name"), fileName);
+        List<String> sheets = List.of();
+        String sheet = ctx.queryParam("sheet");
+        try {
+            sheets = tabular(csv, sheet);
+        } catch (RuntimeException | IOException e) {
+            Uploads.deleteTree(dir);
+            throw e;
+        }
         CsvFormat format = Sniffer.sniff(csv);
         InferenceResult inferred = io.coffer.loader.Inference.run(csv, format, List.of(""), ProgressListener.NONE);
         FiscalSuggester.Suggestion suggestion = FiscalSuggester.suggest(inferred.schema(), inferred.columns());
@@ -106,6 +115,12 @@ final class WizardRoutes {
         o.put("id", id);
         o.put("fileName", fileName);
         o.put("bytes", Files.size(csv));
+        if (!sheets.isEmpty()) {
+            // A workbook: the sheet read (the first unless ?sheet= named one) and the others to choose from.
+            o.put("sheet", sheet != null ? sheet : sheets.get(0));
+            ArrayNode sh = o.putArray("sheets");
+            sheets.forEach(sh::add);
+        }
         o.put("rows", inferred.rows());
         ObjectNode f = o.putObject("format");
         f.put("encoding", inferred.format().charset().name());
@@ -185,6 +200,31 @@ final class WizardRoutes {
             throw CofferException.notFound("no such upload");
         }
         return dir;
+    }
+
+    /**
+     * Refuses an upload that is not a table at once, saying what is expected; a workbook's sheet becomes the
+     * upload's CSV. Returns the workbook's sheets (empty for a CSV/TSV).
+     */
+    private static List<String> tabular(Path upload, String sheet) throws IOException {
+        Spreadsheets.Kind kind = Spreadsheets.kind(upload);
+        switch (kind) {
+            case EMPTY -> throw new CofferException(ErrorCode.INVALID_DATA, "the file is empty: expected a CSV or TSV "
+                    + "file, or an .xlsx or .ods workbook, with a header row and rows of spending");
+            case OTHER -> throw new CofferException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "this file is not a table: "
+                    + "expected a CSV or TSV file, or an .xlsx or .ods workbook (save other formats as one of these)");
+            case TEXT -> {
+                if (sheet != null) {
+                    throw CofferException.badRequest("sheet is for workbooks (.xlsx, .ods); this file is text");
+                }
+                return List.of();
+            }
+            default -> {
+                Path book = upload.resolveSibling(kind == Spreadsheets.Kind.XLSX ? "source.xlsx" : "source.ods");
+                Files.move(upload, book);
+                return Spreadsheets.convert(book, sheet, upload).sheets();
+            }
+        }
     }
 
     /** Steps 2 and 3: the user's mapping and metadata; the package is built, validated, then published. */
