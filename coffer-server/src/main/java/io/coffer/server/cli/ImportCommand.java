@@ -26,6 +26,9 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--owner", required = true)
     String owner;
 
+    @picocli.CommandLine.Mixin
+    MetaOption meta;
+
     @Option(names = "--name", description = "Dataset name (only with a single source; default: the package's name).")
     String name;
 
@@ -43,6 +46,7 @@ final class ImportCommand implements Callable<Integer> {
         }
         SafeFetcher fetcher = new SafeFetcher(SafeFetcher.Policy.DEFAULT.withAllowPrivate(allowPrivate));
         int failed = 0;
+        OwnerClaim.ensure(spec, meta, owner);
         try (DataStore ds = StoreOption.of(spec).open()) {
             PackageImporter importer = new PackageImporter(ds, fetcher, SafeZip.Limits.DEFAULT);
             List<ImportReport> reports = new java.util.ArrayList<>();

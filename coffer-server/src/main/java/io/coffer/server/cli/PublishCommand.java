@@ -35,6 +35,9 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Dataset name (default: the package's name, else the directory's).")
     String name;
 
+    @picocli.CommandLine.Mixin
+    MetaOption meta;
+
     @Option(names = "--allow-invalid", description = "Publish even when the data does not match its schema "
             + "(the validation report is still printed).")
     boolean allowInvalid;
@@ -171,6 +174,8 @@ final class PublishCommand implements Callable<Integer> {
                     r.files(), r.bytes(), remote);
             return 0;
         }
+        // A local publish claims its owner namespace first (the operator's act), so nobody can claim it later.
+        OwnerClaim.ensure(spec, meta, id.owner());
         try (DataStore ds = StoreOption.of(spec).open()) {
             // Before the compatibility check, which would otherwise judge against a revision the caller has not
             // seen; the publish checks again, atomically.
