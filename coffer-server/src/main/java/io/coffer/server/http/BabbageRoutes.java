@@ -108,7 +108,7 @@ public final class BabbageRoutes {
                 "no static aggregate '" + file + "' for " + id + " revision " + rev.revision()));
         cors(ctx);
         ctx.contentType(file.endsWith(".csv") ? "text/csv; charset=utf-8" : "application/json");
-        ctx.header("Cache-Control", "public, max-age=300");
+        CachePolicy.set(ctx, "public, max-age=300");
         ctx.result(in);
     }
 

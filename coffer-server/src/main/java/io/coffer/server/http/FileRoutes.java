@@ -65,7 +65,7 @@ public final class FileRoutes {
         ctx.header("Accept-Ranges", "bytes");
         ctx.header("X-Coffer-Revision", Long.toString(revision.revision()));
         // A fixed revision never changes; the latest must be revalidated (cheaply, by ETag).
-        ctx.header("Cache-Control", rev != null ? "public, max-age=31536000, immutable" : "no-cache");
+        CachePolicy.set(ctx, rev != null ? "public, max-age=31536000, immutable" : "no-cache");
         if (etag.equals(ctx.header("If-None-Match"))) {
             ctx.status(304);
             return;
@@ -108,7 +108,8 @@ public final class FileRoutes {
             info = store.blobs().stat(key).orElseThrow(() -> CofferException.notFound("registry is missing"));
         }
         ctx.contentType(key.endsWith(".csv") ? "text/csv; charset=utf-8" : "application/json");
-        ctx.header("Cache-Control", "no-cache");
+        CachePolicy.set(ctx, "no-cache");
+        CachePolicy.perCaller(ctx, key.equals(Registry.CATALOG) && !access.everythingVisible(ctx));
         byte[] bytes;
         try (InputStream in = store.blobs().open(key).orElseThrow(() -> CofferException.notFound("registry is missing"))) {
             bytes = in.readNBytes(64 * 1024 * 1024);
