@@ -17,6 +17,8 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED("method-not-allowed", 405),
     REQUEST_TIMEOUT("request-timeout", 408),
     CONFLICT("conflict", 409),
+    /** An owner name that has datasets in the store but no account or organization: only an admin may claim it. */
+    OWNER_RESERVED("owner-reserved", 409),
     PAYLOAD_TOO_LARGE("payload-too-large", 413),
     RANGE_NOT_SATISFIABLE("range-not-satisfiable", 416),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415),

@@ -231,8 +231,19 @@ public final class DataStore implements AutoCloseable {
                     continue;
                 }
                 for (String name : blobs.children("datasets/" + owner + "/")) {
-                    if (DatasetId.isValidName(name) && exists(DatasetId.of(owner, name))) {
-                        out.add(DatasetId.of(owner, name));
+                    if (!DatasetId.isValidName(name)) {
+                        continue;
+                    }
+                    try {
+                        if (exists(DatasetId.of(owner, name))) {
+                            out.add(DatasetId.of(owner, name));
+                        }
+                    } catch (CofferException e) {
+                        if (e.code() != ErrorCode.CORRUPT) {
+                            throw e;
+                        }
+                        // One damaged dataset must not hide all the others: it is left out and logged.
+                        LOG.warn("{}/{} left out of the listing: {}", owner, name, e.getMessage());
                     }
                 }
             }
@@ -264,7 +275,14 @@ public final class DataStore implements AutoCloseable {
 
     Optional<DatasetRef> ref(DatasetId id) {
         try {
-            return blobs.getRef(base(id) + REF).map(r -> DatasetRef.parse(r.value()));
+            return blobs.getRef(base(id) + REF).map(r -> {
+                try {
+                    return DatasetRef.parse(r.value());
+                } catch (RuntimeException e) {
+                    throw new CofferException(ErrorCode.CORRUPT, "the ref of " + id + " is damaged: "
+                            + e.getMessage(), e);
+                }
+            });
         } catch (IOException e) {
             throw new CofferException(ErrorCode.STORE_UNAVAILABLE, "cannot read " + id + ": " + e.getMessage(), e);
         }

@@ -106,6 +106,7 @@ public final class AccountService {
     public void createOrg(Principal by, String name) {
         authz.requireAccountSession(by);
         DatasetId.checkName("organization name", name);
+        authz.requireOwnerClaim(by, name);
         accounts.createOrg(name, by.system() ? null : by.user(),
                 event(io.coffer.meta.ChangeLog.ORG_CREATED, name, by, io.coffer.model.Json.object().put("org", name)));
         committed();

@@ -33,10 +33,39 @@ import java.util.function.Predicate;
 public final class Authorizer {
     private final Accounts accounts;
     private final DatasetAccess access;
+    /** Whether the store holds datasets (or tombstones) under an owner name; such names are reserved. */
+    private final Predicate<String> ownerHasData;
 
     public Authorizer(Accounts accounts, DatasetAccess access) {
+        this(accounts, access, owner -> false);
+    }
+
+    public Authorizer(Accounts accounts, DatasetAccess access, Predicate<String> ownerHasData) {
         this.accounts = accounts;
         this.access = access;
+        this.ownerHasData = ownerHasData;
+    }
+
+    /**
+     * Claiming an owner namespace (creating an organization): any logged-in person, unless the store already
+     * holds datasets under that name without an account or organization (published by the local CLI or an
+     * import before the name was claimed). Such a name is reserved: only an admin or the local operator may
+     * claim it, else anyone could create the organization and so take over its datasets.
+     */
+    public void requireOwnerClaim(Principal p, String name) {
+        requireAccountSession(p);
+        if (p.admin() || p.system()) {
+            return;
+        }
+        if (accounts.ownerKind(name).isEmpty() && ownerHasData.test(name)) {
+            throw new CofferException(ErrorCode.OWNER_RESERVED, "the name '" + name + "' holds published datasets "
+                    + "and is reserved; ask an admin to create the organization and add you to it");
+        }
+    }
+
+    /** Whether a name is free to be given to a new account automatically (e.g. at a first OpenID login). */
+    public boolean ownerNameReserved(String name) {
+        return ownerHasData.test(name);
     }
 
     /** The role a user holds on an owner namespace, if any. */

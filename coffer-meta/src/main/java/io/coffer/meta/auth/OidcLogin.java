@@ -56,11 +56,19 @@ public final class OidcLogin {
     private final Accounts accounts;
     private final OidcLogins pending;
     private volatile OIDCProviderMetadata metadata;
+    /** Owner names holding datasets without an account: never given to a new user (they would own the data). */
+    private volatile java.util.function.Predicate<String> reserved = n -> false;
 
     public OidcLogin(Config config, MetaDb db) {
         this.config = config;
         this.accounts = new Accounts(db);
         this.pending = new OidcLogins(db);
+    }
+
+    /** Names new users must not get (see {@link Authorizer#ownerNameReserved}). */
+    public OidcLogin reserving(java.util.function.Predicate<String> reservedNames) {
+        this.reserved = reservedNames;
+        return this;
     }
 
     /** Discovered once, lazily, so the server starts even while the provider is down. */
@@ -144,6 +152,9 @@ public final class OidcLogin {
         for (int attempt = 0; attempt < 5; attempt++) {
             String name = attempt == 0 ? base : (base.length() > 55 ? base.substring(0, 55) : base) + "-"
                     + Secrets.randomHex(3);
+            if (reserved.test(name)) {
+                continue;
+            }
             try {
                 accounts.createUser(name, null, false, issuer, subject);
                 LOG.info("user {} created at first OpenID login", name);

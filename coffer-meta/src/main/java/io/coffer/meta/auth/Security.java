@@ -18,10 +18,21 @@ public final class Security {
         this.db = db;
         Accounts acc = new Accounts(db);
         DatasetAccess access = new DatasetAccess(db);
-        this.authorizer = new Authorizer(acc, access);
+        this.authorizer = new Authorizer(acc, access, store == null ? owner -> false : owner -> ownerHasData(store, owner));
         this.changes = new ChangeLog(db);
         this.accounts = new AccountService(db, authorizer, changes);
         this.datasets = new DatasetService(store, access, authorizer, changes);
+    }
+
+    /** Anything under datasets/{owner}/ (a dataset or a deleted one's tombstone) reserves the name. */
+    private static boolean ownerHasData(DataStore store, String owner) {
+        try {
+            return !store.blobs().children("datasets/" + owner + "/").isEmpty();
+        } catch (java.io.IOException e) {
+            // Unknown means reserved: a name is never given away because the store could not be read.
+            throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.STORE_UNAVAILABLE,
+                    "cannot check whether '" + owner + "' holds datasets: " + e.getMessage(), e);
+        }
     }
 
     public MetaDb db() {

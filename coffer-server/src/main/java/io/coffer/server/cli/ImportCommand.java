@@ -26,6 +26,9 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--owner", required = true)
     String owner;
 
+    @picocli.CommandLine.Mixin
+    MetaOption meta;
+
     @Option(names = "--name", description = "Dataset name (only with a single source; default: the package's name).")
     String name;
 
@@ -52,6 +55,7 @@ final class ImportCommand implements Callable<Integer> {
         }
         SafeFetcher fetcher = new SafeFetcher(SafeFetcher.Policy.DEFAULT.withAllowPrivate(allowPrivate));
         int failed = 0;
+        OwnerClaim.ensure(spec, meta, owner);
         try (DataStore ds = StoreOption.of(spec).open()) {
             PackageImporter importer = new PackageImporter(io.coffer.service.PublishService.local(ds, maxUploadBytes), fetcher,
                     SafeZip.Limits.DEFAULT);

@@ -34,6 +34,9 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Dataset name (default: the package's name, else the directory's).")
     String name;
 
+    @picocli.CommandLine.Mixin
+    MetaOption meta;
+
     @Option(names = "--allow-invalid", description = "Publish even when the data does not match its schema "
             + "(the validation report is still printed).")
     boolean allowInvalid;
@@ -127,6 +130,8 @@ final class PublishCommand implements Callable<Integer> {
         if (remote != null) {
             return publishRemote(dir, id, upsert);
         }
+        // A local publish claims its owner namespace first (the operator's act), so nobody can claim it later.
+        OwnerClaim.ensure(spec, meta, id.owner());
         try (DataStore ds = StoreOption.of(spec).open()) {
             Path work = Files.createTempDirectory("coffer-publish-");
             // An upsert merges on this command's DuckDB; a full publish does not need it for the merge.

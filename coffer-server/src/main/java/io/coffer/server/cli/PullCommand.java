@@ -30,25 +30,41 @@ final class PullCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DatasetRef r = DatasetRef.parse(ref);
         Path dir = target.toAbsolutePath().normalize();
-        Files.createDirectories(dir);
+        boolean existed = Files.exists(dir);
+        Files.createDirectories(dir.getParent());
+        // Everything is written into a staging folder beside DIR first: a file failing its checksum leaves
+        // nothing behind (no partial DIR), and DIR gets the files only once all of them verified.
+        Path staging = Files.createTempDirectory(dir.getParent(), "." + dir.getFileName() + ".coffer-pull-");
         try (DataStore ds = StoreOption.of(spec).open()) {
             Revision rev = ds.revision(r.id(), r.revision());
             for (FileEntry f : rev.files()) {
-                Path out = dir.resolve(f.path()).normalize();
-                if (!out.startsWith(dir)) {
+                Path out = staging.resolve(f.path()).normalize();
+                if (!out.startsWith(staging)) {
                     throw new CofferException(ErrorCode.INVALID_PATH, "file '" + f.path() + "' would leave " + dir);
                 }
                 Files.createDirectories(out.getParent());
-                Path tmp = Files.createTempFile(out.getParent(), ".coffer-pull-", ".part");
                 try (InputStream in = ds.open(rev, f.path())) {
-                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } finally {
-                    Files.deleteIfExists(tmp);
+                    Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            if (!existed) {
+                Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                for (FileEntry f : rev.files()) {
+                    Path out = dir.resolve(f.path()).normalize();
+                    Files.createDirectories(out.getParent());
+                    Files.move(staging.resolve(f.path()), out, StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.ATOMIC_MOVE);
                 }
             }
             spec.commandLine().getOut().printf("pulled %s revision %d into %s (%d files)%n", r.id(), rev.revision(),
                     dir, rev.files().size());
+        } finally {
+            if (Files.exists(staging)) {
+                try (var walk = Files.walk(staging)) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+                }
+            }
         }
         return 0;
     }

@@ -81,10 +81,15 @@ final class ServeCommand implements Callable<Integer> {
         io.coffer.meta.MetaDb db = meta.open(spec);
         // The process's one DuckDB (engine, versions, jobs, upserts), with its threads and memory limit set once.
         io.coffer.server.http.Analytics analytics = io.coffer.server.http.Analytics.fromEnvironment(ds);
+        io.coffer.meta.auth.Security sec = new io.coffer.meta.auth.Security(db, ds);
+        io.coffer.meta.auth.OidcLogin oidc = Oidc.fromEnvironment(db);
+        if (oidc != null) {
+            oidc.reserving(sec.authorizer()::ownerNameReserved);
+        }
         io.coffer.server.http.ServerSecurity security = new io.coffer.server.http.ServerSecurity(
-                new io.coffer.meta.auth.Security(db, ds), maxUploadBytes,
+                sec, maxUploadBytes,
                 java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "coffer-uploads"), secureCookies,
-                Oidc.fromEnvironment(db));
+                oidc);
         // Change log, jobs and webhooks. Worker nodes reconcile the store with the log, dispatch and run jobs;
         // API nodes only read the log (and append to it through the services).
         io.coffer.events.Events events = new io.coffer.events.Events(security.security(), ds,

@@ -40,12 +40,12 @@ public final class BabbageRoutes {
         var routes = config.routes;
         routes.get("/api/3", this::index);
         routes.get("/api/3/cubes", ctx -> json(ctx, engine.babbage().cubes(access.filter(ctx))));
-        routes.get("/api/3/cubes/{cube}/model", ctx -> json(ctx, engine.babbage().model(cube(ctx), revision(ctx))));
-        routes.get("/api/3/cubes/{cube}/aggregate", this::aggregate);
-        routes.get("/api/3/cubes/{cube}/facts", ctx -> json(ctx, engine.babbage().facts(cube(ctx), revision(ctx),
-                FactsRequest.fromQuery(ctx.queryParamMap()))));
-        routes.get("/api/3/cubes/{cube}/members/{ref}", ctx -> json(ctx, engine.babbage().members(cube(ctx),
-                revision(ctx), ctx.pathParam("ref"), MembersRequest.fromQuery(ctx.queryParamMap()))));
+        routes.get("/api/3/cubes/{cube}/model", storeChecked(ctx -> json(ctx, engine.babbage().model(cube(ctx), revision(ctx)))));
+        routes.get("/api/3/cubes/{cube}/aggregate", storeChecked(this::aggregate));
+        routes.get("/api/3/cubes/{cube}/facts", storeChecked(ctx -> json(ctx, engine.babbage().facts(cube(ctx), revision(ctx),
+                FactsRequest.fromQuery(ctx.queryParamMap())))));
+        routes.get("/api/3/cubes/{cube}/members/{ref}", storeChecked(ctx -> json(ctx, engine.babbage().members(cube(ctx),
+                revision(ctx), ctx.pathParam("ref"), MembersRequest.fromQuery(ctx.queryParamMap())))));
         routes.get("/api/datasets/{owner}/{name}/aggregates/{file}", this::staticFile);
         // A deleted dataset's Parquet copies go with it, on this node only: other nodes' copies age out under
         // their cache's size bound, and their loaded cubes find the dataset gone on the next query.
@@ -97,8 +97,32 @@ public final class BabbageRoutes {
                 "no static aggregate '" + file + "' for " + id + " revision " + rev.revision()));
         cors(ctx);
         ctx.contentType(file.endsWith(".csv") ? "text/csv; charset=utf-8" : "application/json");
-        ctx.header("Cache-Control", "public, max-age=300");
+        CachePolicy.set(ctx, "public, max-age=300");
         ctx.result(in);
+    }
+
+    /**
+     * A stored file damaged on disk reaches the engine as unreadable data, which it reports as the client's
+     * invalid data (422). When the engine refuses data, the revision's files are checked against their
+     * checksums (only then, so good requests pay nothing) and damage is reported as what it is: corrupt (500).
+     */
+    private io.javalin.http.Handler storeChecked(io.javalin.http.Handler h) {
+        return ctx -> {
+            try {
+                h.handle(ctx);
+            } catch (CofferException e) {
+                if (e.code() != ErrorCode.INVALID_DATA && e.code() != ErrorCode.INVALID_DESCRIPTOR) {
+                    throw e;
+                }
+                Revision rev = store.revision(cube(ctx), revision(ctx));
+                java.util.List<String> problems = store.verify(rev);
+                if (!problems.isEmpty()) {
+                    throw new CofferException(ErrorCode.CORRUPT, "revision " + rev.revision() + " of " + rev.dataset()
+                            + " is damaged in the store: " + String.join("; ", problems), e);
+                }
+                throw e;
+            }
+        };
     }
 
     /** The cube named in the path, if this request may read it (private datasets answer not-found). */

@@ -96,6 +96,10 @@ public final class CofferServer implements AutoCloseable {
                 ctx.header("X-Content-Type-Options", "nosniff");
                 ctx.header("Referrer-Policy", "no-referrer");
                 ctx.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+                if (security != null) {
+                    // Answers differ by credentials (visibility, memberships): caches must key on them.
+                    ctx.header("Vary", CachePolicy.VARY);
+                }
             });
             config.routes.after(ctx -> MDC.remove("requestId"));
             config.routes.exception(CofferException.class, Problems::handle);

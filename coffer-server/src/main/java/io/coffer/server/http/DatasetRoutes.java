@@ -64,6 +64,11 @@ public final class DatasetRoutes {
                 Revision rev = store.revision(id, null);
                 a.add(summary(id, rev, store.descriptor(rev)));
             } catch (CofferException e) {
+                if (e.code() == ErrorCode.CORRUPT) {
+                    // A damaged dataset is left out (and logged), never the whole listing.
+                    org.slf4j.LoggerFactory.getLogger(getClass()).warn("{} left out of the listing: {}", id, e.getMessage());
+                    continue;
+                }
                 if (e.code() != ErrorCode.NOT_FOUND) {
                     throw e;
                 }
@@ -71,6 +76,7 @@ public final class DatasetRoutes {
             }
         }
         o.put("count", a.size());
+        CachePolicy.perCaller(ctx, !access.everythingVisible(ctx));
         json(ctx, o);
     }
 

@@ -23,6 +23,7 @@ import java.io.OutputStream;
 public final class FileRoutes {
     private final DataStore store;
     private final ReadAccess access;
+    private final VerifiedFiles verified;
 
     public FileRoutes(DataStore store) {
         this(store, ReadAccess.PUBLIC);
@@ -31,6 +32,7 @@ public final class FileRoutes {
     public FileRoutes(DataStore store, ReadAccess access) {
         this.store = store;
         this.access = access;
+        this.verified = new VerifiedFiles(store);
     }
 
     public void register(RoutesConfig routes) {
@@ -61,11 +63,15 @@ public final class FileRoutes {
         FileEntry f = revision.file(p.value()).orElseThrow(() -> CofferException.notFound(
                 "revision " + revision.revision() + " of " + id + " has no file '" + p + "'"));
         String etag = "\"" + f.sha256() + "\"";
+        if (body && !etag.equals(ctx.header("If-None-Match"))) {
+            // Before any header: a damaged file is a clean error, never a 200 with the good file's ETag.
+            verified.require(revision, p.value());
+        }
         ctx.header("ETag", etag);
         ctx.header("Accept-Ranges", "bytes");
         ctx.header("X-Coffer-Revision", Long.toString(revision.revision()));
         // A fixed revision never changes; the latest must be revalidated (cheaply, by ETag).
-        ctx.header("Cache-Control", rev != null ? "public, max-age=31536000, immutable" : "no-cache");
+        CachePolicy.set(ctx, rev != null ? "public, max-age=31536000, immutable" : "no-cache");
         if (etag.equals(ctx.header("If-None-Match"))) {
             ctx.status(304);
             return;
@@ -77,7 +83,7 @@ public final class FileRoutes {
             ctx.res().setContentLengthLong(f.bytes());
             if (body) {
                 try (InputStream in = store.open(revision, p.value()); OutputStream out = ctx.outputStream()) {
-                    in.transferTo(out);
+                    VerifiedFiles.copy(in, out, f.bytes());
                 }
             }
             return;
@@ -108,7 +114,8 @@ public final class FileRoutes {
             info = store.blobs().stat(key).orElseThrow(() -> CofferException.notFound("registry is missing"));
         }
         ctx.contentType(key.endsWith(".csv") ? "text/csv; charset=utf-8" : "application/json");
-        ctx.header("Cache-Control", "no-cache");
+        CachePolicy.set(ctx, "no-cache");
+        CachePolicy.perCaller(ctx, key.equals(Registry.CATALOG) && !access.everythingVisible(ctx));
         byte[] bytes;
         try (InputStream in = store.blobs().open(key).orElseThrow(() -> CofferException.notFound("registry is missing"))) {
             bytes = in.readNBytes(64 * 1024 * 1024);

@@ -63,6 +63,9 @@ public record ServerSecurity(Security security, long maxUploadBytes, Path upload
             @Override
             public void require(Context ctx, DatasetId id) {
                 security.datasets().requireReadable(Authn.principal(ctx), id);
+                if (security.datasets().access().visibility(id) == io.coffer.meta.Visibility.PRIVATE) {
+                    CachePolicy.markPrivate(ctx);
+                }
             }
 
             @Override

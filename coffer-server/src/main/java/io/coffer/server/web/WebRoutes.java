@@ -71,6 +71,11 @@ public final class WebRoutes {
                 Revision rev = store.revision(id, null);
                 all.add(new Listed(id, rev, store.descriptor(rev)));
             } catch (CofferException e) {
+                if (e.code() == ErrorCode.CORRUPT) {
+                    // A damaged dataset is left out (and logged), never the whole listing.
+                    org.slf4j.LoggerFactory.getLogger(getClass()).warn("{} left out of the listing: {}", id, e.getMessage());
+                    continue;
+                }
                 if (e.code() != ErrorCode.NOT_FOUND) {
                     throw e;
                 }
@@ -119,6 +124,7 @@ public final class WebRoutes {
         }
         h.close("ul");
         page(ctx, "Coffer — public spending data", h, false);
+        io.coffer.server.http.CachePolicy.perCaller(ctx, !access.everythingVisible(ctx));
     }
 
     static boolean matches(Listed l, String q) {
@@ -326,7 +332,7 @@ public final class WebRoutes {
 
     private static void page(Context ctx, String title, Html body, boolean embed, String script) {
         ctx.header("Content-Security-Policy", embed ? EMBED_CSP : PAGE_CSP);
-        ctx.header("Cache-Control", "no-cache");
+        io.coffer.server.http.CachePolicy.set(ctx, "no-cache");
         Html h = new Html();
         h.raw("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
