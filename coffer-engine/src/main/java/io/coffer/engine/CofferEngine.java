@@ -99,6 +99,16 @@ public final class CofferEngine implements AutoCloseable {
         return duck.connect();
     }
 
+    /** Tests: whether packages DuckDB reads exactly are copied with read_csv (default) or all streamed. */
+    void directCopy(boolean on) {
+        cache.fastPath = on;
+    }
+
+    /** Tests: how many Parquet copies this engine built with read_csv. */
+    long directCopies() {
+        return cache.directCopies.get();
+    }
+
     /** Forgets loaded cubes (the files stay); the next query checks the cache directory again. */
     public void forgetLoaded() {
         cache.forget();

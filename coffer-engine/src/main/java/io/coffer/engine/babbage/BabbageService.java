@@ -467,7 +467,7 @@ public final class BabbageService {
             orderBy.ident(col).append(o.descending() ? " DESC" : " ASC").append(" NULLS LAST, ");
         }
         // File order breaks ties, so pages never overlap.
-        orderBy.append("\"_id\" ASC");
+        orderBy.append("file_row_number ASC");
         int pageSize = pageSize(req.pageSize());
         long offset = (long) (req.page() - 1) * pageSize;
         Sql where = CutBinder.where(lc, req.cuts());
@@ -475,7 +475,7 @@ public final class BabbageService {
         for (int i = 0; i < cols.size(); i++) {
             q.append(i == 0 ? "" : ", ").ident(cols.get(i));
         }
-        q.append(" FROM ").append(lc.source());
+        q.append(" FROM ").append(lc.sourceWithRowNumbers());
         where(q, where);
         q.append(" ORDER BY ").append(orderBy).append(" LIMIT ").param((long) pageSize).append(" OFFSET ")
                 .param(offset);
