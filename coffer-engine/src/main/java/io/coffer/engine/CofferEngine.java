@@ -8,8 +8,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * The aggregation engine of one store: an embedded DuckDB, the Parquet cache of revisions, and the query
- * services above them. One instance per process; thread-safe.
+ * The aggregation engine of one store: the Parquet cache of revisions and the query services above them, on the
+ * process's DuckDB runtime. One instance per process; thread-safe.
  */
 public final class CofferEngine implements AutoCloseable {
     private final DataStore store;

@@ -58,9 +58,12 @@ import org.slf4j.LoggerFactory;
  * (dataset, revision, manifest SHA-256), so a copy can never be served for other bytes. A missing copy
  * (fresh machine, cleared cache) is rebuilt from the revision's CSV on first use.
  *
- * <p>Loading: the CSV is parsed in Java (FastCSV) so that number formats, factors and dates are handled
- * exactly (BigDecimal), staged as canonical text through DuckDB's appender, then cast by DuckDB to the
- * final types (DECIMAL(38, s) for measures) and written with {@code COPY ... TO ... (FORMAT parquet)}.
+ * <p>Loading: a package DuckDB reads exactly (plain decimals, ISO dates, UTF-8, a header equal to the schema) is
+ * copied by DuckDB's {@code read_csv} with explicit types straight into Parquet ({@link DirectCopy}). Any other is
+ * parsed in Java (FastCSV) so that number formats, factors and dates are handled exactly (BigDecimal), staged as
+ * canonical text in batches of {@link #BATCH_ROWS} rows written as Parquet parts, then cast by DuckDB to the final
+ * types in one {@code COPY ... TO ... (FORMAT parquet)}. Measures are DECIMAL(18 or 38, s), s the largest scale in
+ * the data; rows keep the file's order (read back as {@code file_row_number}).
  *
  * <p>Size bound: after each new copy, when the directory's Parquet files total more than
  * {@link EngineConfig#cacheMaxBytes()}, the least recently used are deleted (never the new one, never one a
