@@ -60,6 +60,8 @@ for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2
 
 echo "rows: $ROWS; result cache off; threads=$THREADS memory_limit=$MEM; p50 of 15 after 3 warm-ups"
 echo
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
 echo "| query | HTTP p50 ms | same SQL in-process p50 ms | ratio |"
 echo "|---|---:|---:|---:|"
 for i in "${!urls[@]}"; do
@@ -72,13 +74,20 @@ h=$(p50 "$crurl")
 r=${crref[0]%% *}
 echo "| ukgov:cra drilldown=cofog1 (36 rows) | $(echo "$h * 1000" | bc) | $r | +$(echo "$h * 1000 - $r" | bc) ms |"
 echo
-echo "| wrk, uncached ukgov:cra drilldown=cofog1, ${SECS}s | req/s | p50 | p99 | errors |"
-echo "|---|---:|---:|---:|---:|"
+echo "| wrk, uncached ukgov:cra drilldown=cofog1, ${SECS}s | req/s | p50 | p99 | server CPU ms/request | errors |"
+echo "|---|---:|---:|---:|---:|---:|"
+cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 for c in 1 4 64; do
+  c0=$(cpu)
   out=$(wrk -t$((c < 2 ? 1 : 2)) -c$c -d${SECS}s --timeout 10s --latency "$crurl")
+  c1=$(cpu)
+  n=$(echo "$out" | awk '/requests in/{print $1}')
+  cpums=$(echo "scale=2; ($c1 - $c0) * 1000 / $(getconf CLK_TCK) / $n" | bc)
   rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
   l50=$(echo "$out" | awk '$1=="50%"{print $2}')
   l99=$(echo "$out" | awk '$1=="99%"{print $2}')
   err=$(echo "$out" | grep -E 'Socket errors|Non-2xx' | tr '\n' ' ' || true)
-  echo "| $c connections | $rps | $l50 | $l99 | ${err:-0} |"
+  echo "| $c connections | $rps | $l50 | $l99 | $cpums | ${err:-0} |"
 done
+echo
+echo "server RSS after the runs: $(( $(ps -o rss= -p "$pid") / 1024 )) MB (heap -Xmx1g, DuckDB memory_limit $MEM)"

@@ -79,9 +79,12 @@ final class DirectCopy {
         Files.createDirectories(incoming);
         List<Path> local = new ArrayList<>();
         try {
+            long t = System.nanoTime();
             for (String f : files) {
                 local.add(copyLocal(cache, rev, f, incoming));
             }
+            LOG.info("{} revision {}: local copy of the CSV for read_csv {} ms", rev.dataset(), rev.revision(),
+                    (System.nanoTime() - t) / 1_000_000);
             return copy(cache, rev, res, cube, local, dialects.get(0).delimiter(), out);
         } finally {
             for (Path p : local) {
@@ -210,6 +213,7 @@ final class DirectCopy {
             }
             q.append(" FROM ").append(readCsv(files, delimiter, res, names, sources, true));
             long rows;
+            long t0 = System.nanoTime();
             try (ResultSet rs = st.executeQuery(q.toString())) {
                 rs.next();
                 rows = rs.getLong(1);
@@ -271,7 +275,10 @@ final class DirectCopy {
                 select.append(" AS ").append(Duck.ident(a.column()));
             }
             select.append(" FROM ").append(readCsv(files, delimiter, res, names, sources, false));
+            long t1 = System.nanoTime();
             st.execute("COPY (" + select + ") TO " + Duck.literal(out.toString()) + " (FORMAT parquet, COMPRESSION zstd)");
+            LOG.info("{} revision {}: read_csv text pass {} ms, typed COPY {} ms", rev.dataset(), rev.revision(),
+                    (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
             for (Source s : sources.values()) {
                 if (s.degraded) {
                     LOG.warn("{} revision {}: column {} holds values that are not {}; kept as text", rev.dataset(),
