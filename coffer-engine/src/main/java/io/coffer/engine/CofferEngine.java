@@ -8,8 +8,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * The aggregation engine of one store: an embedded DuckDB, the Parquet cache of revisions, and the query
- * services above them. One instance per process; thread-safe.
+ * The aggregation engine of one store: the Parquet cache of revisions and the query services above them, on the
+ * process's DuckDB runtime. One instance per process; thread-safe.
  */
 public final class CofferEngine implements AutoCloseable {
     private final DataStore store;
@@ -97,6 +97,16 @@ public final class CofferEngine implements AutoCloseable {
     /** A pooled DuckDB connection (the runtime's {@code threads} and {@code memory_limit} apply); close it. */
     public Connection connect() throws SQLException {
         return duck.connect();
+    }
+
+    /** Tests: whether packages DuckDB reads exactly are copied with read_csv (default) or all streamed. */
+    void directCopy(boolean on) {
+        cache.fastPath = on;
+    }
+
+    /** Tests: how many Parquet copies this engine built with read_csv. */
+    long directCopies() {
+        return cache.directCopies.get();
     }
 
     /** Forgets loaded cubes (the files stay); the next query checks the cache directory again. */

@@ -7,11 +7,12 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Engine settings. {@code threads} and {@code memoryLimit} are applied to every DuckDB connection the
- * engine opens, so one query can never take the whole machine.
+ * Engine settings. {@code threads} and {@code memoryLimit} are set once on the process's DuckDB runtime
+ * ({@link DuckRuntime}), database-wide: they bound every query of the engine, the versions service and the jobs
+ * together.
  *
  * @param cacheDir        where the Parquet copy of each revision lives (rebuilt from the CSV when missing)
- * @param threads         DuckDB {@code threads} per connection
+ * @param threads         DuckDB {@code threads} of the process's database
  * @param memoryLimit     DuckDB {@code memory_limit}, e.g. {@code 1GB}
  * @param maxPageSize     the largest {@code pagesize} served (larger requests are clamped, as babbage does)
  * @param csvMaxRows      the most rows one {@code format=csv} export writes

@@ -26,6 +26,11 @@ public record LoadedCube(Revision revision, Cube cube, Path parquet, Map<String,
         return "read_parquet(" + Duck.literal(parquet.toString()) + ")";
     }
 
+    /** {@link #source()} with each row's position in the file as {@code file_row_number} (the file's order). */
+    public String sourceWithRowNumbers() {
+        return "read_parquet(" + Duck.literal(parquet.toString()) + ", file_row_number = true)";
+    }
+
     public ColumnType type(String column) {
         return columnTypes.getOrDefault(column, ColumnType.STRING);
     }

@@ -58,9 +58,12 @@ import org.slf4j.LoggerFactory;
  * (dataset, revision, manifest SHA-256), so a copy can never be served for other bytes. A missing copy
  * (fresh machine, cleared cache) is rebuilt from the revision's CSV on first use.
  *
- * <p>Loading: the CSV is parsed in Java (FastCSV) so that number formats, factors and dates are handled
- * exactly (BigDecimal), staged as canonical text through DuckDB's appender, then cast by DuckDB to the
- * final types (DECIMAL(38, s) for measures) and written with {@code COPY ... TO ... (FORMAT parquet)}.
+ * <p>Loading: a package DuckDB reads exactly (plain decimals, ISO dates, UTF-8, a header equal to the schema) is
+ * copied by DuckDB's {@code read_csv} with explicit types straight into Parquet ({@link DirectCopy}). Any other is
+ * parsed in Java (FastCSV) so that number formats, factors and dates are handled exactly (BigDecimal), staged as
+ * canonical text in batches of {@link #BATCH_ROWS} rows written as Parquet parts, then cast by DuckDB to the final
+ * types in one {@code COPY ... TO ... (FORMAT parquet)}. Measures are DECIMAL(18 or 38, s), s the largest scale in
+ * the data; rows keep the file's order (read back as {@code file_row_number}).
  *
  * <p>Size bound: after each new copy, when the directory's Parquet files total more than
  * {@link EngineConfig#cacheMaxBytes()}, the least recently used are deleted (never the new one, never one a
@@ -71,7 +74,7 @@ import org.slf4j.LoggerFactory;
 final class ParquetCache {
     private static final Logger LOG = LoggerFactory.getLogger(ParquetCache.class);
     /** Bumped whenever the layout of the Parquet copy changes, so old copies are not reused. */
-    static final String LAYOUT = "v1";
+    static final String LAYOUT = "v2";
     /** How often a file's access time is refreshed on use (a syscall per query would be wasted). */
     private static final long TOUCH_EVERY_MS = 60_000;
     /** A temporary file this old is a leftover of a build that died; younger ones may still be written. */
@@ -338,7 +341,7 @@ final class ParquetCache {
     }
 
     /** Per staged column: how it is parsed and what the load found out about it. */
-    private static final class Column {
+    static final class Column {
         final String name;
         final ValueParser parser;
         final CubeMeasure measure;
@@ -356,40 +359,26 @@ final class ParquetCache {
         }
     }
 
+    /** Rows staged per batch on the streaming path: bounds its memory whatever the file's size. */
+    static final int BATCH_ROWS = 100_000;
+
     private void build(Revision rev, DataPackage pkg, Cube cube, Path path) {
         long started = System.nanoTime();
         Resource res = cube.resource();
         List<String> files = filesOf(rev, pkg, res);
-        List<Column> cols = new ArrayList<>();
-        cube.measures().values().forEach(m -> cols.add(new Column(m.column(),
-                new ValueParser(ColumnType.DECIMAL, m.field().field()), m, null)));
-        cube.attributes().values().forEach(a -> cols.add(new Column(a.column(),
-                new ValueParser(a.type(), a.field() == null ? null : a.field().field()), null, a)));
-        Set<String> missing = Set.copyOf(res.schema().missingValues());
-        String table = "stage_" + Long.toHexString(System.nanoTime()) + "_" + Integer.toHexString(path.hashCode() & 0xffff);
         Path tmp = path.resolveSibling(path.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-        long rows = 0;
-        try (Connection c = duck.connect(); Statement s = c.createStatement()) {
+        String how;
+        long rows;
+        try {
             Files.createDirectories(path.getParent());
-            StringBuilder ddl = new StringBuilder("CREATE TABLE " + Duck.ident(table) + " (\"_id\" BIGINT");
-            cols.forEach(col -> ddl.append(", ").append(Duck.ident(col.name)).append(" VARCHAR"));
-            s.execute(ddl.append(")").toString());
-            try {
-                try (DuckDBAppender app = c.unwrap(DuckDBConnection.class).createAppender("main", table)) {
-                    for (String file : files) {
-                        rows = appendFile(rev, res, file, cols, missing, app, rows);
-                    }
-                }
-                StringBuilder select = new StringBuilder("SELECT \"_id\"");
-                for (Column col : cols) {
-                    select.append(", CAST(").append(Duck.ident(col.name)).append(" AS ").append(sqlType(col))
-                            .append(") AS ").append(Duck.ident(col.name));
-                }
-                select.append(" FROM ").append(Duck.ident(table)).append(" ORDER BY \"_id\"");
-                s.execute("COPY (" + select + ") TO " + Duck.literal(tmp.toString())
-                        + " (FORMAT parquet, COMPRESSION zstd)");
-            } finally {
-                s.execute("DROP TABLE IF EXISTS " + Duck.ident(table));
+            Long fast = fastPath ? DirectCopy.tryCopy(this, rev, res, cube, files, tmp) : null;
+            if (fast != null) {
+                directCopies.incrementAndGet();
+                rows = fast;
+                how = "read_csv";
+            } else {
+                rows = streamed(rev, res, cube, files, tmp);
+                how = "streamed";
             }
             try {
                 Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
@@ -409,27 +398,167 @@ final class ParquetCache {
                 LOG.warn("could not remove {}", tmp);
             }
         }
+        LOG.info("built Parquet copy of {} revision {} ({}): {} rows in {} ms", rev.dataset(), rev.revision(), how,
+                rows, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Whether a package DuckDB reads exactly is copied with read_csv (tests turn it off to compare both paths). */
+    volatile boolean fastPath = true;
+    /** Copies built by {@link DirectCopy} (tests check which path a package took). */
+    final AtomicLong directCopies = new AtomicLong();
+
+    DuckRuntime duck() {
+        return duck;
+    }
+
+    DataStore store() {
+        return store;
+    }
+
+    /** Where CSV files are copied for DuckDB to read (inside the directories it may read). */
+    Path incoming() {
+        return dir.resolve(".incoming");
+    }
+
+    /** The columns of the copy, in cube order: measures, then attributes. */
+    static List<Column> columns(Cube cube) {
+        List<Column> cols = new ArrayList<>();
+        cube.measures().values().forEach(m -> cols.add(new Column(m.column(),
+                new ValueParser(ColumnType.DECIMAL, m.field().field()), m, null)));
+        cube.attributes().values().forEach(a -> cols.add(new Column(a.column(),
+                new ValueParser(a.type(), a.field() == null ? null : a.field().field()), null, a)));
+        return cols;
+    }
+
+    /**
+     * Every cell parsed in Java (exact decimals, the schema's number and date formats), staged as text in batches
+     * of {@link #BATCH_ROWS} rows written to Parquet parts, then cast to the final types in one pass over the
+     * parts. Memory is bounded by one batch, whatever the file's size.
+     */
+    private long streamed(Revision rev, Resource res, Cube cube, List<String> files, Path tmp)
+            throws IOException, SQLException {
+        List<Column> cols = columns(cube);
+        Set<String> missing = Set.copyOf(res.schema().missingValues());
+        String table = "stage_" + Long.toHexString(System.nanoTime()) + "_" + Integer.toHexString(tmp.hashCode() & 0xffff);
+        Path parts = tmp.resolveSibling(tmp.getFileName() + ".parts");
+        Files.createDirectories(parts);
+        long rows = 0;
+        try (Connection c = duck.connect(); Statement s = c.createStatement()) {
+            StringBuilder ddl = new StringBuilder("CREATE TABLE " + Duck.ident(table) + " (");
+            for (int i = 0; i < cols.size(); i++) {
+                ddl.append(i == 0 ? "" : ", ").append(Duck.ident(cols.get(i).name)).append(" VARCHAR");
+            }
+            s.execute(ddl.append(")").toString());
+            try {
+                Batches batches = new Batches(c, s, table, parts);
+                for (String file : files) {
+                    rows = appendFile(rev, res, file, cols, missing, batches, rows);
+                }
+                batches.flush();
+                StringBuilder select = new StringBuilder("SELECT ");
+                for (int i = 0; i < cols.size(); i++) {
+                    Column col = cols.get(i);
+                    select.append(i == 0 ? "" : ", ").append("CAST(").append(Duck.ident(col.name)).append(" AS ")
+                            .append(sqlType(col)).append(") AS ").append(Duck.ident(col.name));
+                }
+                // Parts in file order; DuckDB keeps their rows in order (insertion order is preserved).
+                StringBuilder list = new StringBuilder();
+                for (int i = 0; i < batches.parts; i++) {
+                    list.append(i == 0 ? "" : ", ").append(Duck.literal(batches.part(i).toString()));
+                }
+                String from = batches.parts == 0 ? Duck.ident(table) : "read_parquet([" + list + "])";
+                s.execute("COPY (" + select + " FROM " + from + ") TO " + Duck.literal(tmp.toString())
+                        + " (FORMAT parquet, COMPRESSION zstd)");
+            } finally {
+                s.execute("DROP TABLE IF EXISTS " + Duck.ident(table));
+            }
+        } finally {
+            try (var list = Files.list(parts)) {
+                for (Path part : list.toList()) {
+                    Files.deleteIfExists(part);
+                }
+            }
+            Files.deleteIfExists(parts);
+        }
         cols.stream().filter(col -> col.degraded).forEach(col -> LOG.warn(
                 "{} revision {}: attribute {} holds values that are not {}; kept as text", rev.dataset(),
                 rev.revision(), col.attribute.ref(), col.attribute.type()));
-        LOG.info("built Parquet copy of {} revision {}: {} rows in {} ms", rev.dataset(), rev.revision(), rows,
-                (System.nanoTime() - started) / 1_000_000);
+        return rows;
     }
 
-    private static String sqlType(Column col) {
+    /** The staging table filled through the appender and emptied into a Parquet part every BATCH_ROWS rows. */
+    private static final class Batches {
+        final Connection c;
+        final Statement s;
+        final String table;
+        final Path dir;
+        DuckDBAppender app;
+        int inBatch;
+        int parts;
+
+        Batches(Connection c, Statement s, String table, Path dir) throws SQLException {
+            this.c = c;
+            this.s = s;
+            this.table = table;
+            this.dir = dir;
+            this.app = c.unwrap(DuckDBConnection.class).createAppender("main", table);
+        }
+
+        Path part(int i) {
+            return dir.resolve(String.format(Locale.ROOT, "part-%06d.parquet", i));
+        }
+
+        DuckDBAppender row() throws SQLException {
+            if (inBatch == BATCH_ROWS) {
+                flush();
+                app = c.unwrap(DuckDBConnection.class).createAppender("main", table);
+            }
+            inBatch++;
+            return app;
+        }
+
+        void flush() throws SQLException {
+            if (app != null) {
+                app.close();
+                app = null;
+            }
+            if (inBatch > 0) {
+                s.execute("COPY " + Duck.ident(table) + " TO " + Duck.literal(part(parts++).toString())
+                        + " (FORMAT parquet, COMPRESSION zstd)");
+                s.execute("DELETE FROM " + Duck.ident(table));
+                inBatch = 0;
+            }
+        }
+    }
+
+    /**
+     * The DECIMAL type for values with at most {@code intDigits} digits before and {@code scale} after the point:
+     * 18 digits (stored in 64 bits) when they fit, else 38; null when even 38 do not.
+     */
+    static String decimalType(int intDigits, int scale) {
+        int p = intDigits + scale;
+        if (p > 38) {
+            return null;
+        }
+        return "DECIMAL(" + (p <= 18 ? 18 : 38) + ", " + scale + ")";
+    }
+
+    static String sqlType(Column col) {
         if (col.measure != null) {
-            if (col.maxIntDigits + col.maxScale > 38) {
+            String t = decimalType(col.maxIntDigits, col.maxScale);
+            if (t == null) {
                 throw new CofferException(ErrorCode.INVALID_DATA, "measure '" + col.measure.name()
                         + "' has values with more than 38 digits (" + col.maxIntDigits + " before and "
                         + col.maxScale + " after the decimal point)");
             }
-            return "DECIMAL(38, " + col.maxScale + ")";
+            return t;
         }
         if (col.degraded || col.attribute.type() == ColumnType.STRING) {
             return "VARCHAR";
         }
         if (col.attribute.type() == ColumnType.DECIMAL) {
-            return col.maxIntDigits + col.maxScale > 38 ? "VARCHAR" : "DECIMAL(38, " + col.maxScale + ")";
+            String t = decimalType(col.maxIntDigits, col.maxScale);
+            return t == null ? "VARCHAR" : t;
         }
         return col.attribute.type().sql();
     }
@@ -448,7 +577,7 @@ final class ParquetCache {
     }
 
     private long appendFile(Revision rev, Resource res, String file, List<Column> cols, Set<String> missing,
-                            DuckDBAppender app, long rows) throws IOException, SQLException {
+                            Batches batches, long rows) throws IOException, SQLException {
         Dialect d = dialect(rev, res, file);
         try (InputStream raw = store.open(rev, file);
              BufferedInputStream in = new BufferedInputStream(raw, 1 << 16)) {
@@ -479,8 +608,8 @@ final class ParquetCache {
                 while (it.hasNext()) {
                     CsvRecord r = it.next();
                     rows++;
+                    DuckDBAppender app = batches.row();
                     app.beginRow();
-                    app.append(rows);
                     for (Column col : cols) {
                         String v = col.index < 0 ? (col.attribute == null ? null : col.attribute.constant())
                                 : col.index < r.getFieldCount() ? r.getField(col.index) : null;
@@ -507,7 +636,7 @@ final class ParquetCache {
      * The declared dialect, or, when none is declared and the header read with ',' is not the schema's field
      * list, the first of ';', tab, '|' that gives it: the same rule the publish check applied.
      */
-    private Dialect dialect(Revision rev, Resource res, String file) throws IOException {
+    Dialect dialect(Revision rev, Resource res, String file) throws IOException {
         Dialect d = res.effectiveDialect();
         if (res.dialect() != null || !d.header()) {
             return d;
@@ -523,7 +652,7 @@ final class ParquetCache {
         return d;
     }
 
-    private List<String> header(Revision rev, Resource res, String file, Dialect d) throws IOException {
+    List<String> header(Revision rev, Resource res, String file, Dialect d) throws IOException {
         try (InputStream raw = store.open(rev, file);
              BufferedInputStream in = new BufferedInputStream(new io.coffer.store.spi.BoundedInputStream(raw, 1 << 20))) {
             io.coffer.store.spi.Streams.skipUtf8Bom(in);

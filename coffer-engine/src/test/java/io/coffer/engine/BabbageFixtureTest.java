@@ -115,8 +115,9 @@ class BabbageFixtureTest {
             assertThat(row.path("amount").decimalValue()).isLessThanOrEqualTo(first);
         }
         ObjectNode cofog = facts("cut", "cap_or_cur.label:\"Current Expenditure\"", "fields", "cofog1");
-        assertThat(keys(cofog.path("data").get(0))).containsExactly("cofog1.change_date", "cofog1.description",
-                "cofog1.label", "cofog1.name");
+        // babbage's order: the key attribute first, then the others as modelled.
+        assertThat(keys(cofog.path("data").get(0))).containsExactly("cofog1.name", "cofog1.change_date",
+                "cofog1.description", "cofog1.label");
         ObjectNode page1 = facts("pagesize", "10", "page", "1");
         ObjectNode page2 = facts("pagesize", "10", "page", "2");
         assertThat(page1.path("data").get(0)).isNotEqualTo(page2.path("data").get(0));
@@ -152,6 +153,46 @@ class BabbageFixtureTest {
         assertBadRequest(() -> facts("order", "nosuch:desc"), "nosuch");
         assertBadRequest(() -> facts("pagesize", "-1"), "pagesize");
         assertBadRequest(() -> facts("page", "0"), "page");
+    }
+
+    // ---------------------------------------------------------------- babbage's order, counts and messages
+
+    @Test
+    void keyAttributeComesFirstAndLeadsTheDefaultOrder() {
+        ObjectNode m = members("cofog1", "pagesize", "2", "page", "2");
+        assertThat(m.path("fields").get(0).asText()).isEqualTo("cofog1.name");
+        assertThat(m.path("data").findValuesAsText("cofog1.name")).containsExactly("4", "6");
+        assertThat(members("cofog1").path("data").findValuesAsText("cofog1.name")).containsExactly("10", "3", "4", "6");
+        assertThat(aggregate("drilldown", "cofog1").path("attributes").get(0).asText()).isEqualTo("cofog1.name");
+        List<String> fields = new ArrayList<>();
+        facts("pagesize", "1").path("fields").forEach(f -> fields.add(f.asText()));
+        assertThat(fields.indexOf("cofog1.name")).isLessThan(fields.indexOf("cofog1.change_date"));
+    }
+
+    @Test
+    void noDrilldownNoCutIsOneCell() {
+        ObjectNode all = aggregate();
+        assertThat(all.path("total_cell_count").asInt()).isEqualTo(1);
+        assertThat(all.path("cells")).hasSize(1);
+        assertThat(all.path("summary").path("_count").asInt()).isEqualTo(36);
+    }
+
+    @Test
+    void errorMessagesBeginWithBabbagesWords() {
+        assertMessageStarts(() -> facts("fields", "cofog1,nosuch"), "Invalid field: 'nosuch'");
+        assertMessageStarts(() -> aggregate("cut", "cofog1"), "expecting ':'");
+        assertMessageStarts(() -> aggregate("drilldown", "cofog1", "order", "nosuch:desc"),
+                "Invalid sorting criterion: ['nosuch', ':', 'desc']");
+        assertMessageStarts(() -> facts("order", "nosuch"), "Invalid sorting criterion: 'nosuch'");
+        assertMessageStarts(() -> members("cofog1", "order", "time.year"), "Invalid sorting criterion: 'time.year'");
+        assertMessageStarts(() -> aggregate("drilldown", "nosuch"), "Invalid drilldown: 'nosuch'");
+    }
+
+    static void assertMessageStarts(Runnable r, String start) {
+        assertThatThrownBy(r::run).isInstanceOfSatisfying(CofferException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+            assertThat(e.getMessage()).startsWith(start);
+        });
     }
 
     // ---------------------------------------------------------------- members
@@ -220,8 +261,8 @@ class BabbageFixtureTest {
         assertThat(cur.path("_count").asLong()).isEqualTo(21);
 
         ObjectNode onlyCount = aggregate("drilldown", "cofog1", "aggregates", "_count");
-        assertThat(keys(onlyCount.path("cells").get(0))).containsExactly("cofog1.change_date",
-                "cofog1.description", "cofog1.label", "cofog1.name", "_count");
+        assertThat(keys(onlyCount.path("cells").get(0))).containsExactly("cofog1.name", "cofog1.change_date",
+                "cofog1.description", "cofog1.label", "_count");
         assertThat(keys(onlyCount.path("summary"))).containsExactly("_count");
 
         ObjectNode none = aggregate("drilldown", "cofog1", "pagesize", "0");

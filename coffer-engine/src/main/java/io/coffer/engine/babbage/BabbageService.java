@@ -227,10 +227,10 @@ public final class BabbageService {
             if (g != null) {
                 term = new Sql().append(aggregateOrder(g));
             } else {
-                CubeAttribute a = cube.attribute(o.ref()).orElseThrow(() -> bad("Invalid sorting criterion: '"
-                        + o.ref() + "'"));
+                CubeAttribute a = cube.attribute(o.ref()).orElseThrow(() -> badOrder(o,
+                        "not an attribute, measure or aggregate of this cube"));
                 if (!drill.contains(a)) {
-                    throw bad("Invalid sorting criterion: '" + o.ref() + "' is not in the drilldown");
+                    throw badOrder(o, "'" + o.ref() + "' is not in the drilldown");
                 }
                 ordered.add(a);
                 term = new Sql().ident(a.column());
@@ -463,11 +463,11 @@ public final class BabbageService {
         for (OrderSpec o : req.order()) {
             CubeMeasure m = cube.measures().get(o.ref());
             String col = m != null ? m.column() : cube.attribute(o.ref()).map(CubeAttribute::column)
-                    .orElseThrow(() -> bad("Invalid sorting criterion: '" + o.ref() + "'"));
+                    .orElseThrow(() -> badOrder(o, "not an attribute or measure of this cube"));
             orderBy.ident(col).append(o.descending() ? " DESC" : " ASC").append(" NULLS LAST, ");
         }
         // File order breaks ties, so pages never overlap.
-        orderBy.append("\"_id\" ASC");
+        orderBy.append("file_row_number ASC");
         int pageSize = pageSize(req.pageSize());
         long offset = (long) (req.page() - 1) * pageSize;
         Sql where = CutBinder.where(lc, req.cuts());
@@ -475,7 +475,7 @@ public final class BabbageService {
         for (int i = 0; i < cols.size(); i++) {
             q.append(i == 0 ? "" : ", ").ident(cols.get(i));
         }
-        q.append(" FROM ").append(lc.source());
+        q.append(" FROM ").append(lc.sourceWithRowNumbers());
         where(q, where);
         q.append(" ORDER BY ").append(orderBy).append(" LIMIT ").param((long) pageSize).append(" OFFSET ")
                 .param(offset);
@@ -541,10 +541,10 @@ public final class BabbageService {
         Sql orderBy = new Sql();
         List<CubeAttribute> ordered = new ArrayList<>();
         for (OrderSpec o : req.order()) {
-            CubeAttribute a = cube.attribute(o.ref()).orElseThrow(() -> bad("Invalid sorting criterion: '"
-                    + o.ref() + "'"));
+            CubeAttribute a = cube.attribute(o.ref()).orElseThrow(() -> badOrder(o,
+                    "not an attribute of this cube"));
             if (!attrs.contains(a)) {
-                throw bad("Invalid sorting criterion: '" + o.ref() + "' is not a field of these members");
+                throw badOrder(o, "'" + o.ref() + "' is not a field of these members");
             }
             ordered.add(a);
             orderBy.append(orderBy.isEmpty() ? "" : ", ").ident(a.column()).append(o.descending() ? " DESC" : " ASC")
@@ -758,6 +758,11 @@ public final class BabbageService {
         ArrayNode a = Json.array();
         order.forEach(o -> a.addArray().add(o.ref()).add(o.direction()));
         return a;
+    }
+
+    /** babbage's words, then Coffer's reason. */
+    private static CofferException badOrder(OrderSpec o, String why) {
+        return bad("Invalid sorting criterion: " + o.babbageText() + " (" + why + ")");
     }
 
     private static CofferException bad(String message) {

@@ -67,7 +67,7 @@ public final class Cube {
         return dimensions;
     }
 
-    /** Every attribute by its ref {@code dim.attr}, in model order. */
+    /** Every attribute by its ref {@code dim.attr}: per dimension its key attribute first, then model order. */
     public Map<String, CubeAttribute> attributes() {
         return attributes;
     }
@@ -164,6 +164,9 @@ public final class Cube {
                 key = attrs.stream().filter(a -> d.attributes().get(a.name()).labelfor() == null).findFirst()
                         .orElse(attrs.get(0));
             }
+            // babbage lists a dimension's key attribute first (its fields, its default order), the rest as modelled.
+            attrs.remove(key);
+            attrs.add(0, key);
             String keyName = key.name();
             CubeAttribute label = attrs.stream()
                     .filter(a -> keyName.equals(d.attributes().get(a.name()).labelfor())).findFirst().orElse(key);

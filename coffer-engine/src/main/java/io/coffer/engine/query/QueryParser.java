@@ -33,8 +33,8 @@ public final class QueryParser {
             boolean negated = s.eat('!');
             String ref = s.ref();
             if (!s.eat(':')) {
-                throw bad("Invalid cut: expected ':' after '" + ref + "' at position " + (s.pos + 1) + " in '"
-                        + text + "'");
+                // babbage's parser words first, then where.
+                throw bad("expecting ':' after '" + ref + "' at position " + (s.pos + 1) + " in cut '" + text + "'");
             }
             List<CutValue> vals = new ArrayList<>();
             while (true) {
@@ -97,7 +97,7 @@ public final class QueryParser {
                         + "' (use asc or desc)");
             }
             checkRef(ref, "sorting criterion");
-            out.add(new OrderSpec(ref, dir.equals("desc")));
+            out.add(new OrderSpec(ref, dir.equals("desc"), colon >= 0));
         }
         return out;
     }

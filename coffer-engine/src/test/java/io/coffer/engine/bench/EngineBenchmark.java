@@ -97,8 +97,8 @@ class EngineBenchmark {
                     () -> engine.babbage().facts(id, null, FactsRequest.fromQuery(Map.of("cut",
                                     List.of("dept.code:\"d0042\""), "order", List.of("amount:desc"))))
                             .path("data").get(0).path("amount").decimalValue(),
-                    () -> firstDecimal(engine, "SELECT \"" + amount + "\" FROM read_parquet(?) WHERE \"" + dept
-                            + "\" = 'd0042' ORDER BY 1 DESC NULLS LAST, \"_id\" LIMIT 100", p, 1));
+                    () -> firstDecimal(engine, "SELECT \"" + amount + "\" FROM read_parquet(?, file_row_number = true) WHERE \"" + dept
+                            + "\" = 'd0042' ORDER BY 1 DESC NULLS LAST, file_row_number LIMIT 100", p, 1));
         }
         System.out.println("\n== engine benchmark ==\n" + report);
         Files.writeString(Path.of("target", "bench-engine.md"), report.toString());

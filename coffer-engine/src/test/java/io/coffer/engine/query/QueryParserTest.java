@@ -41,7 +41,7 @@ class QueryParserTest {
         assertThat(QueryParser.cuts("foo:").get(0).values()).containsExactly(new CutValue.Single(Literal.NULL));
         assertThat(QueryParser.cuts(null)).isEmpty();
         List<OrderSpec> order = QueryParser.order("foo:desc,bar");
-        assertThat(order).containsExactly(new OrderSpec("foo", true), new OrderSpec("bar", false));
+        assertThat(order).containsExactly(new OrderSpec("foo", true), new OrderSpec("bar", false, false));
         assertThat(QueryParser.refs("foo|bar", '|', "drilldown")).containsExactly("foo", "bar");
     }
 
