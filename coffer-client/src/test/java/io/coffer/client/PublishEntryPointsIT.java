@@ -1,5 +1,6 @@
 package io.coffer.client;
 
+import io.coffer.server.TestServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,8 +13,6 @@ import io.coffer.model.CofferException;
 import io.coffer.model.DatasetId;
 import io.coffer.model.Json;
 import io.coffer.server.cli.CofferCli;
-import io.coffer.server.http.CofferServer;
-import io.coffer.server.http.ServerSecurity;
 import io.coffer.store.DataStore;
 import io.coffer.store.Stores;
 import java.io.ByteArrayOutputStream;
@@ -86,7 +85,7 @@ class PublishEntryPointsIT {
     Path tokenFile;
     MetaDb db;
     DataStore store;
-    CofferServer server;
+    TestServer server;
     URI base;
     String token;
     final HttpClient http = HttpClient.newHttpClient();
@@ -103,8 +102,7 @@ class PublishEntryPointsIT {
                 Instant.now().plus(Duration.ofDays(1)), "entry points test").secret();
         tokenFile = Files.createTempFile("entry-points", ".token");
         Files.writeString(tokenFile, token);
-        server = new CofferServer(store, new ServerSecurity(sec, LIMIT,
-                Files.createTempDirectory("entry-points-uploads"), false, null), "127.0.0.1", 0).start();
+        server = TestServer.builder().store(store).db(db).maxUploadBytes(LIMIT).uploadDir(Files.createTempDirectory("entry-points-uploads")).start();
         base = URI.create("http://127.0.0.1:" + server.port());
     }
 

@@ -49,7 +49,10 @@ class BabbageFixtureTest {
 
     @AfterAll
     static void close() {
-        engine.close();
+        // null when the set-up failed: its error is the one to report, not an NPE here.
+        if (engine != null) {
+            engine.close();
+        }
     }
 
     static Map<String, List<String>> q(String... kv) {

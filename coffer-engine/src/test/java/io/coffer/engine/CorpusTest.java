@@ -48,7 +48,10 @@ class CorpusTest {
 
     @AfterAll
     static void close() {
-        engine.close();
+        // null when the set-up failed: its error is the one to report, not an NPE here.
+        if (engine != null) {
+            engine.close();
+        }
     }
 
     static ObjectNode aggregate(DatasetId id, String drilldown, String cut, String order) {

@@ -50,7 +50,10 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class EventsContract {
-    static final Path PACKAGE = Corpus.get("fdp03-labels-and-hierarchies");
+    /** Looked up when used, not in a static initializer: a missing corpus then fails the test with its message. */
+    static Path pkg() {
+        return Corpus.get("fdp03-labels-and-hierarchies");
+    }
     static final Events.Config FAST = new Events.Config(new Worker.Config(2, Duration.ofSeconds(5),
             Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofMillis(400)), Duration.ofHours(1), false);
 
@@ -91,7 +94,7 @@ abstract class EventsContract {
         return sec.datasets().publish(Principal.session("eve", false), id, v, () -> new DatasetService.StagedPackage() {
             @Override
             public PackageSource source() {
-                return PackageSource.directory(PACKAGE);
+                return PackageSource.directory(pkg());
             }
 
             @Override
@@ -190,7 +193,7 @@ abstract class EventsContract {
         DatasetId id = fresh();
         Revision first = publish(id, null);
         // The process "dies" between the store publish and its event: publish straight to the store.
-        Revision orphan = store.publish(id, PackageSource.directory(PACKAGE));
+        Revision orphan = store.publish(id, PackageSource.directory(pkg()));
         // A publish that dies before the ref switch never becomes latest.
         store.faultHook(step -> {
             if (step.equals("switch")) {
@@ -198,12 +201,12 @@ abstract class EventsContract {
             }
         });
         try {
-            assertThatThrownBy(() -> store.publish(id, PackageSource.directory(PACKAGE))).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> store.publish(id, PackageSource.directory(pkg()))).isInstanceOf(IllegalStateException.class);
         } finally {
             store.faultHook(null);
         }
         // A publish that loses the race (expected revision is stale) never becomes latest either.
-        assertThatThrownBy(() -> store.publish(id, PackageSource.directory(PACKAGE), first.revision()))
+        assertThatThrownBy(() -> store.publish(id, PackageSource.directory(pkg()), first.revision()))
                 .isInstanceOfSatisfying(CofferException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
 
         Reconciler r = new Reconciler(store, sec.changes(), sec.datasets().access());

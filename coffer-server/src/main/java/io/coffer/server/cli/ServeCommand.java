@@ -1,8 +1,5 @@
 package io.coffer.server.cli;
 
-import io.coffer.importer.Mirrors;
-import io.coffer.importer.SafeFetcher;
-import io.coffer.server.http.CofferServer;
 import java.time.Duration;
 import io.coffer.store.DataStore;
 import java.util.concurrent.Callable;
@@ -63,55 +60,17 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (roles.isEmpty() || !java.util.Set.of("api", "worker").containsAll(roles)) {
-            throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.CONFIGURATION,
-                    "--roles takes api, worker or both, not " + roles);
-        }
-        if (jobThreads < 1 || jobThreads > 64) {
-            throw new io.coffer.model.CofferException(io.coffer.model.ErrorCode.CONFIGURATION,
-                    "--job-threads takes 1 to 64, not " + jobThreads);
-        }
-        io.coffer.events.Worker.Config d = io.coffer.events.Worker.Config.DEFAULT;
-        io.coffer.events.Events.Config eventsConfig = new io.coffer.events.Events.Config(
-                new io.coffer.events.Worker.Config(jobThreads, jobLease, jobPoll, d.backoff(), d.maxBackoff()),
-                io.coffer.events.Events.Config.DEFAULT.reconcileEvery(), true);
+        CofferNode.Options options = new CofferNode.Options(host, port, maxUploadBytes,
+                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "coffer-uploads"), secureCookies, roles,
+                jobThreads, jobLease, jobPoll);
         DataStore ds = StoreOption.of(spec).open();
-        // An empty store serves an empty, valid registry from the first request on.
-        ds.registry().rebuild();
         io.coffer.meta.MetaDb db = meta.open(spec);
-        // The process's one DuckDB (engine, versions, jobs, upserts), with its threads and memory limit set once.
-        io.coffer.server.http.Analytics analytics = io.coffer.server.http.Analytics.fromEnvironment(ds);
-        io.coffer.meta.auth.Security sec = new io.coffer.meta.auth.Security(db, ds);
-        io.coffer.meta.auth.OidcLogin oidc = Oidc.fromEnvironment(db);
-        if (oidc != null) {
-            oidc.reserving(sec.authorizer()::ownerNameReserved);
-        }
-        io.coffer.server.http.ServerSecurity security = new io.coffer.server.http.ServerSecurity(
-                sec, maxUploadBytes,
-                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "coffer-uploads"), secureCookies,
-                oidc);
-        // Change log, jobs and webhooks. Worker nodes reconcile the store with the log, dispatch and run jobs;
-        // API nodes only read the log (and append to it through the services).
-        io.coffer.events.Events events = new io.coffer.events.Events(security.security(), ds,
-                eventsConfig,
-                java.util.Map.of(HistoryJob.TYPE, new HistoryJob(ds, analytics.versions())),
-                java.util.Set.of(HistoryJob.TYPE), analytics.engine());
-        if (roles.contains("worker")) {
-            events.start();
-        }
-        security = security.withEvents(events);
-        CofferServer server = roles.contains("api") ? new CofferServer(ds, security, host, port, analytics).start() : null;
-        // Registered mirrors are checked by worker nodes (every minute for due ones).
-        // Through the one publish path, as the system: recorded in the change log like any publish.
-        Mirrors mirrors = new Mirrors(io.coffer.server.http.ServerSecurity.publisher(security.security().datasets(),
-                maxUploadBytes, security.uploadDir(), analytics.versions()), new SafeFetcher(SafeFetcher.Policy.DEFAULT));
-        if (roles.contains("worker")) {
-            mirrors.start(Duration.ofMinutes(1));
-        }
+        // The same wiring the tests start (CofferNode): the process's one DuckDB, accounts, events, mirrors, HTTP.
+        CofferNode node = CofferNode.start(ds, db, null, Oidc.fromEnvironment(db), options);
         serving = true;
-        if (server != null) {
+        if (node.server() != null) {
             spec.commandLine().getOut().printf("Coffer is serving %s at http://%s:%d/ (Ctrl-C to stop)%n",
-                    ds.blobs().describe(), host, server.port());
+                    ds.blobs().describe(), host, node.port());
         } else {
             spec.commandLine().getOut().printf("Coffer worker on %s (Ctrl-C to stop)%n", ds.blobs().describe());
             // No HTTP threads to keep the JVM alive: a worker-only node waits here.
@@ -127,12 +86,7 @@ final class ServeCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         // Ctrl-C / SIGTERM stop everything cleanly.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            mirrors.close();
-            if (server != null) {
-                server.close();
-            }
-            events.close();
-            analytics.close();
+            node.close();
             db.close();
         }, "coffer-shutdown"));
         return 0;

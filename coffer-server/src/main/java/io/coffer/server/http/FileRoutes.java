@@ -77,6 +77,9 @@ public final class FileRoutes {
             return;
         }
         ctx.contentType(contentType(f.mediatype()));
+        // Stored files go out as stored: Content-Length, ranges and the ETag (the file's SHA-256) all describe
+        // these bytes, which a compressing stream would change (and cut short under the declared length).
+        ctx.disableCompression();
         String ifRange = ctx.header("If-Range");
         Ranges range = ifRange == null || ifRange.equals(etag) ? Ranges.parse(ctx.header("Range"), f.bytes()) : null;
         if (range == null) {
@@ -129,6 +132,8 @@ public final class FileRoutes {
             ctx.status(304);
             return;
         }
+        // As for files: the declared length and the ETag are those of the uncompressed bytes.
+        ctx.disableCompression();
         ctx.res().setContentLengthLong(bytes.length);
         if (body) {
             ctx.result(bytes);

@@ -1,5 +1,6 @@
 package io.coffer.server.auth;
 
+import io.coffer.server.TestServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,8 +15,6 @@ import io.coffer.meta.auth.Security;
 import io.coffer.model.DatasetId;
 import io.coffer.model.Json;
 import io.coffer.testing.Corpus;
-import io.coffer.server.http.CofferServer;
-import io.coffer.server.http.ServerSecurity;
 import io.coffer.store.DataStore;
 import io.coffer.store.PackageSource;
 import io.coffer.store.fs.FileSystemBlobStore;
@@ -67,7 +66,7 @@ abstract class AuthServerContract {
     MetaDb db;
     DataStore store;
     Security sec;
-    CofferServer server;
+    TestServer server;
     LogCapture logs;
     final HttpClient http = HttpClient.newHttpClient();
     /** Every password, token secret, session id and CSRF token the test used: none may leak. */
@@ -106,8 +105,7 @@ abstract class AuthServerContract {
         db = openDb();
         store = new DataStore(new FileSystemBlobStore(tmp.resolve("store")));
         sec = new Security(db, store);
-        server = new CofferServer(store, new ServerSecurity(sec, UPLOAD_LIMIT, tmp.resolve("uploads"), false, null),
-                "127.0.0.1", 0).start();
+        server = TestServer.builder().store(store).db(db).maxUploadBytes(UPLOAD_LIMIT).uploadDir(tmp.resolve("uploads")).start();
         for (String u : List.of("ada", "olivia", "eddie", "vera", "oscar", "tina", "rita", "sam")) {
             String pw = "pw-" + u + "-" + Secrets.random(9);
             passwords.put(u, pw);

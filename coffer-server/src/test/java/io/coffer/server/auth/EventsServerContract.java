@@ -51,7 +51,10 @@ import org.w3c.dom.Document;
 /** The change log readers and webhooks over real HTTP, on H2 and on PostgreSQL. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class EventsServerContract {
-    static final Path PACKAGE = Corpus.get("fdp03-labels-and-hierarchies-dated");
+    /** Looked up when used, not in a static initializer: a missing corpus then fails the test with its message. */
+    static Path pkg() {
+        return Corpus.get("fdp03-labels-and-hierarchies-dated");
+    }
     static final DatasetId OPEN = DatasetId.of("acme", "open");
     static final DatasetId SECRET = DatasetId.of("acme", "secret");
 
@@ -102,7 +105,7 @@ abstract class EventsServerContract {
         sec.datasets().publish(Principal.session("eddie", false), id, v, () -> new DatasetService.StagedPackage() {
             @Override
             public PackageSource source() {
-                return PackageSource.directory(PACKAGE);
+                return PackageSource.directory(pkg());
             }
 
             @Override
@@ -270,7 +273,7 @@ abstract class EventsServerContract {
             assertThat(listed.toString()).contains(id).doesNotContain(secret);
             assertThat(send("GET", "/api/webhooks?owner=acme", null, null, null).statusCode()).isEqualTo(401);
 
-            HttpResponse<byte[]> pub = send("PUT", "/api/datasets/acme/hooked", editor, "application/zip", Zips.of(PACKAGE));
+            HttpResponse<byte[]> pub = send("PUT", "/api/datasets/acme/hooked", editor, "application/zip", Zips.of(pkg()));
             long returned = System.nanoTime();
             assertThat(pub.statusCode()).isEqualTo(201);
             assertThat(got.await(5, TimeUnit.SECONDS)).isTrue();

@@ -1,5 +1,6 @@
 package io.coffer.server.robust;
 
+import io.coffer.server.TestServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,8 +9,6 @@ import io.coffer.meta.Scope;
 import io.coffer.meta.auth.Principal;
 import io.coffer.meta.auth.Security;
 import io.coffer.model.Json;
-import io.coffer.server.http.CofferServer;
-import io.coffer.server.http.ServerSecurity;
 import io.coffer.store.DataStore;
 import io.coffer.store.fs.FileSystemBlobStore;
 import io.coffer.testing.Corpus;
@@ -47,13 +46,13 @@ import org.junit.jupiter.api.io.TempDir;
  * validate, publish and upload endpoints: no answer is a 5xx, every answer is a report or a problem+json
  * naming the problem, and the heap stays bounded. Also: slow bodies are cut off.
  */
-class MalformedInputBatteryTest {
+class MalformedInputBatteryIT {
     static final int INPUTS = 10_000;
     @TempDir
     static Path tmp;
     static MetaDb db;
     static DataStore store;
-    static CofferServer server;
+    static TestServer server;
     static String token;
     static List<byte[]> csvSeeds = new ArrayList<>();
     static List<byte[]> descriptorSeeds = new ArrayList<>();
@@ -66,8 +65,7 @@ class MalformedInputBatteryTest {
         sec.accounts().createUser(Principal.SYSTEM, "fuzz", "a-long-fuzz-password-1".toCharArray(), false);
         token = sec.accounts().createToken(Principal.SYSTEM, "fuzz", Scope.PUBLISH, "fuzz", null, java.time.Instant.now().plus(Duration.ofDays(1)), "battery")
                 .secret();
-        server = new CofferServer(store, new ServerSecurity(sec, 4L << 20, tmp.resolve("uploads"), false, null),
-                "127.0.0.1", 0).start();
+        server = TestServer.builder().store(store).db(db).maxUploadBytes(4L << 20).uploadDir(tmp.resolve("uploads")).start();
         for (String p : List.of("ukgov-cra-sample/dataset.csv", "demo-openspending-macedonia/MFBudzetIRebalansNaRMmk-MK.csv",
                 "dpp-fiscal-supersimple/simple.csv", "demo-au-budget/data/201505181230budget1516.csv",
                 "fdp03-labels-and-hierarchies/budget.csv")) {

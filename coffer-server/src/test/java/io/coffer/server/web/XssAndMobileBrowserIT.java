@@ -1,9 +1,9 @@
 package io.coffer.server.web;
 
+import io.coffer.server.TestServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coffer.model.DatasetId;
-import io.coffer.server.http.CofferServer;
 import io.coffer.store.DataStore;
 import io.coffer.store.PackageSource;
 import io.coffer.store.fs.FileSystemBlobStore;
@@ -27,11 +27,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Script payloads in a dataset's title, description, keywords, column names, model names and cell values
  * must show as text on every page and embed, and never run. Each payload would set window.__xss.
  */
-class XssAndMobileBrowserTest {
+class XssAndMobileBrowserIT {
     @TempDir
     static Path tmp;
     static DataStore store;
-    static CofferServer server;
+    static TestServer server;
     static ChromeDriver browser;
 
     static final String P1 = "<script>window.__xss=1</script>";
@@ -73,7 +73,7 @@ class XssAndMobileBrowserTest {
         store.publish(DatasetId.of("evil", "xss"), PackageSource.of(descriptor.getBytes(StandardCharsets.UTF_8),
                 Map.of("data.csv", csv.toString().getBytes(StandardCharsets.UTF_8))));
         store.publish(DatasetId.of("madrid", "gastos"), PackageSource.directory(Corpus.get("demo-madrid-municipal-gastos")));
-        server = new CofferServer(store, "127.0.0.1", 0).start();
+        server = TestServer.start(store);
         browser = Browser.start(1280, 1600);
     }
 

@@ -55,7 +55,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class MultiNodeTest {
+class MultiNodeIT {
     private static final String BUCKET = "coffer";
     private static final String STORE = "s3://" + BUCKET + "/cluster";
     private static final Pattern SERVING = Pattern.compile("Coffer is serving .* at (http://127\\.0\\.0\\.1:\\d+)/");

@@ -1,5 +1,6 @@
 package io.coffer.client;
 
+import io.coffer.server.TestServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,8 +11,6 @@ import io.coffer.meta.auth.Security;
 import io.coffer.model.CofferException;
 import io.coffer.model.DatasetId;
 import io.coffer.model.ErrorCode;
-import io.coffer.server.http.CofferServer;
-import io.coffer.server.http.ServerSecurity;
 import io.coffer.store.DataStore;
 import io.coffer.store.memory.InMemoryBlobStore;
 import io.coffer.testing.Corpus;
@@ -42,9 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The client against the real server on port 0: publish, read, download, aggregate, validate, errors,
  * publishes that expect a revision, and uploads over the server's limit. (A package larger than the client's
- * heap: {@link CofferClientLargeUploadTest}.)
+ * heap: {@link CofferClientLargeUploadIT}.)
  */
-class CofferClientTest {
+class CofferClientIT {
     @Test
     void roundTripThroughTheRealServer() throws Exception {
         MetaDb db = MetaDb.inMemory("client-" + System.nanoTime());
@@ -54,8 +53,7 @@ class CofferClientTest {
         sec.accounts().createOrg(Principal.session("pub", false), "ukgov");
         String token = sec.accounts().createToken(Principal.SYSTEM, "pub", Scope.PUBLISH, "ukgov", null,
                 Instant.now().plus(Duration.ofDays(1)), "client test").secret();
-        try (CofferServer server = new CofferServer(store, new ServerSecurity(sec, 64L << 20,
-                Files.createTempDirectory("client"), false, null), "127.0.0.1", 0).start()) {
+        try (TestServer server = TestServer.builder().store(store).db(db).maxUploadBytes(64L << 20).uploadDir(Files.createTempDirectory("client")).start()) {
             URI base = URI.create("http://127.0.0.1:" + server.port() + "/");
             CofferClient publisher = CofferClient.withToken(base, token);
             CofferClient reader = CofferClient.of(base);
@@ -102,8 +100,7 @@ class CofferClientTest {
         sec.accounts().createOrg(Principal.session("pub", false), "ukgov");
         String token = sec.accounts().createToken(Principal.SYSTEM, "pub", Scope.PUBLISH, "ukgov", null,
                 Instant.now().plus(Duration.ofDays(1)), "client test").secret();
-        try (CofferServer server = new CofferServer(store, new ServerSecurity(sec, 64L << 20,
-                Files.createTempDirectory("client"), false, null), "127.0.0.1", 0).start()) {
+        try (TestServer server = TestServer.builder().store(store).db(db).maxUploadBytes(64L << 20).uploadDir(Files.createTempDirectory("client")).start()) {
             CofferClient publisher = CofferClient.withToken(URI.create("http://127.0.0.1:" + server.port()), token);
             DatasetId id = DatasetId.of("ukgov", "cra");
             Path pkg = Corpus.get("ukgov-cra-sample");
@@ -184,8 +181,7 @@ class CofferClientTest {
             }
         });
         Path small = pkg(tmp.resolve("small"), out -> out.write("1\n2\n".getBytes(StandardCharsets.US_ASCII)));
-        try (CofferServer server = new CofferServer(store, new ServerSecurity(sec, limit, tmp.resolve("uploads"), false,
-                null), "127.0.0.1", 0).start()) {
+        try (TestServer server = TestServer.builder().store(store).db(db).maxUploadBytes(limit).uploadDir(tmp.resolve("uploads")).start()) {
             CofferClient publisher = CofferClient.withToken(URI.create("http://127.0.0.1:" + server.port()), token);
             DatasetId id = DatasetId.of("ukgov", "limits");
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coffer.model.DatasetId;
 import io.coffer.model.Json;
-import io.coffer.server.http.CofferServer;
 import io.coffer.store.DataStore;
 import io.coffer.store.PackageSource;
 import io.coffer.store.Revision;
@@ -28,11 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real server on port 0: semver, asOf, diff (JSON and CSV) and record history over HTTP. */
-class VersionsHttpTest {
+class VersionsHttpIT {
     @TempDir
     static Path tmp;
     static DataStore store;
-    static CofferServer server;
+    static TestServer server;
     static final HttpClient http = HttpClient.newHttpClient();
     static final DatasetId UK = DatasetId.of("ukgov", "cra");
     static Revision one;
@@ -65,7 +64,7 @@ class VersionsHttpTest {
         }
         Thread.sleep(5); // distinct publish times for asOf
         two = store.publish(UK, PackageSource.directory(tmp.resolve("staged")), 1L);
-        server = new CofferServer(store, "127.0.0.1", 0).start();
+        server = TestServer.start(store);
     }
 
     @AfterAll

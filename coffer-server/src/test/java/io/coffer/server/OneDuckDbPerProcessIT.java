@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * runtime and its jobs) starts exactly one DuckDB while it publishes, builds aggregates and history in jobs,
  * answers aggregate/members/facts queries and diffs.
  */
-class OneDuckDbPerProcessTest {
+class OneDuckDbPerProcessIT {
     @TempDir
     Path tmp;
 

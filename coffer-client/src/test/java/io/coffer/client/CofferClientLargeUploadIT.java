@@ -1,5 +1,6 @@
 package io.coffer.client;
 
+import io.coffer.server.TestServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coffer.meta.MetaDb;
@@ -9,8 +10,6 @@ import io.coffer.meta.auth.Security;
 import io.coffer.model.CofferException;
 import io.coffer.model.DatasetId;
 import io.coffer.model.ErrorCode;
-import io.coffer.server.http.CofferServer;
-import io.coffer.server.http.ServerSecurity;
 import io.coffer.store.DataStore;
 import io.coffer.store.fs.FileSystemBlobStore;
 import java.io.IOException;
@@ -35,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * any whole-file buffer (the old in-memory zip) fails with OutOfMemoryError; the server stores a byte-identical
  * copy and the client's temporary zip is gone afterwards, also after a refused publish.
  */
-class CofferClientLargeUploadTest {
+class CofferClientLargeUploadIT {
     /** Big enough that no in-memory copy fits the client's heap; small enough for a quick build (~10 s). */
     static final long CSV_BYTES = 300L << 20;
     static final String CLIENT_HEAP = "-Xmx64m";
@@ -59,8 +58,7 @@ class CofferClientLargeUploadTest {
         sec.accounts().createOrg(Principal.session("pub", false), "ukgov");
         String token = sec.accounts().createToken(Principal.SYSTEM, "pub", Scope.PUBLISH, "ukgov", null,
                 Instant.now().plus(Duration.ofDays(1)), "client test").secret();
-        try (CofferServer server = new CofferServer(store, new ServerSecurity(sec, 1L << 30,
-                tmp.resolve("uploads"), false, null), "127.0.0.1", 0).start()) {
+        try (TestServer server = TestServer.builder().store(store).db(db).maxUploadBytes(1L << 30).uploadDir(tmp.resolve("uploads")).start()) {
             URI base = URI.create("http://127.0.0.1:" + server.port() + "/");
             Path clientTmp = Files.createDirectories(tmp.resolve("client-tmp"));
             Path log = tmp.resolve("client.log");

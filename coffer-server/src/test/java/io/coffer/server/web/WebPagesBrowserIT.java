@@ -1,11 +1,11 @@
 package io.coffer.server.web;
 
+import io.coffer.server.TestServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coffer.model.DatasetId;
 import io.coffer.model.Json;
-import io.coffer.server.http.CofferServer;
 import io.coffer.store.DataStore;
 import io.coffer.store.PackageSource;
 import io.coffer.store.fs.FileSystemBlobStore;
@@ -31,11 +31,11 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** What a person sees: the front page, a dataset's treemap and its drill-down, with the API's numbers. */
-class WebPagesBrowserTest {
+class WebPagesBrowserIT {
     @TempDir
     static Path tmp;
     static DataStore store;
-    static CofferServer server;
+    static TestServer server;
     static ChromeDriver browser;
     static final DatasetId MADRID = DatasetId.of("madrid", "gastos");
 
@@ -44,7 +44,7 @@ class WebPagesBrowserTest {
         store = new DataStore(new FileSystemBlobStore(tmp.resolve("store")));
         store.publish(MADRID, PackageSource.directory(Corpus.get("demo-madrid-municipal-gastos")));
         store.publish(DatasetId.of("ukgov", "cra"), PackageSource.directory(Corpus.get("ukgov-cra-sample")));
-        server = new CofferServer(store, "127.0.0.1", 0).start();
+        server = TestServer.start(store);
         browser = Browser.start(1280, 2000);
     }
 

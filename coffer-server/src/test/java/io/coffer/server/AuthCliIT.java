@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.coffer.meta.MetaDb;
 import io.coffer.meta.auth.Security;
 import io.coffer.server.cli.CofferCli;
-import io.coffer.server.http.CofferServer;
 import io.coffer.server.http.ServerSecurity;
 import io.coffer.store.DataStore;
 import io.coffer.store.Stores;
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The account commands on the default embedded database, and `coffer publish --remote` to a real server. */
-class AuthCliTest {
+class AuthCliIT {
     @TempDir
     Path tmp;
 
@@ -92,8 +91,7 @@ class AuthCliTest {
 
         try (DataStore ds = Stores.open(store(), Map.of());
              MetaDb db = MetaDb.open(MetaDb.urlFor(Stores.toUri(store()), null), null, null);
-             CofferServer server = new CofferServer(ds, new ServerSecurity(new Security(db, ds),
-                     ServerSecurity.DEFAULT_MAX_UPLOAD_BYTES, tmp.resolve("uploads"), false, null), "127.0.0.1", 0).start()) {
+             TestServer server = TestServer.builder().store(ds).db(db).maxUploadBytes(ServerSecurity.DEFAULT_MAX_UPLOAD_BYTES).uploadDir(tmp.resolve("uploads")).start()) {
             String url = "http://127.0.0.1:" + server.port();
             Path src = Corpus.get("ukgov-cra-sample");
             Result pub = run(null, "publish", src.toString(), "--owner", "ukgov", "--remote", url, "--token-file",

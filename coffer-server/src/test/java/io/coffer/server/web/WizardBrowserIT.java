@@ -1,5 +1,6 @@
 package io.coffer.server.web;
 
+import io.coffer.server.TestServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,8 +8,6 @@ import io.coffer.meta.MetaDb;
 import io.coffer.meta.auth.Principal;
 import io.coffer.meta.auth.Security;
 import io.coffer.model.Json;
-import io.coffer.server.http.CofferServer;
-import io.coffer.server.http.ServerSecurity;
 import io.coffer.store.DataStore;
 import io.coffer.store.fs.FileSystemBlobStore;
 import io.coffer.testing.Corpus;
@@ -37,12 +36,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * and publishes it, sees the treemap, clicks into the next level, and every number shown equals the API's.
  * Screenshots of each step go to target/screenshots/wizard-*.png.
  */
-class WizardBrowserTest {
+class WizardBrowserIT {
     @TempDir
     static Path tmp;
     static MetaDb db;
     static DataStore store;
-    static CofferServer server;
+    static TestServer server;
     static ChromeDriver browser;
     static final String PASSWORD = "a-long-test-password-42";
 
@@ -52,8 +51,7 @@ class WizardBrowserTest {
         store = new DataStore(new FileSystemBlobStore(tmp.resolve("store")));
         Security sec = new Security(db, store);
         sec.accounts().createUser(Principal.SYSTEM, "ana", PASSWORD.toCharArray(), false);
-        server = new CofferServer(store, new ServerSecurity(sec, 64L << 20, tmp.resolve("uploads"), false, null),
-                "127.0.0.1", 0).start();
+        server = TestServer.builder().store(store).db(db).maxUploadBytes(64L << 20).uploadDir(tmp.resolve("uploads")).start();
         browser = Browser.start(1280, 1800);
     }
 

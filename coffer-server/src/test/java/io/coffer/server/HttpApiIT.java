@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coffer.model.DatasetId;
 import io.coffer.model.Json;
-import io.coffer.server.http.CofferServer;
 import io.coffer.store.DataStore;
 import io.coffer.store.PackageSource;
 import io.coffer.store.fs.FileSystemBlobStore;
@@ -25,11 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real server on port 0 over a filesystem store holding a corpus package. */
-class HttpApiTest {
+class HttpApiIT {
     @TempDir
     static Path tmp;
     static DataStore store;
-    static CofferServer server;
+    static TestServer server;
     static HttpClient http = HttpClient.newHttpClient();
     static final DatasetId UK = DatasetId.of("ukgov", "cra");
 
@@ -39,7 +38,7 @@ class HttpApiTest {
         store.publish(UK, PackageSource.directory(Corpus.get("ukgov-cra-sample")));
         store.publish(UK, PackageSource.directory(Corpus.get("ukgov-cra-sample")));
         store.publish(DatasetId.of("mk", "budget"), PackageSource.directory(Corpus.get("demo-openspending-macedonia")));
-        server = new CofferServer(store, "127.0.0.1", 0).start();
+        server = TestServer.start(store);
     }
 
     @AfterAll

@@ -5,7 +5,6 @@ import io.coffer.testing.Corpus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coffer.model.DatasetId;
-import io.coffer.server.http.CofferServer;
 import io.coffer.store.DataStore;
 import io.coffer.store.PackageSource;
 import io.coffer.store.fs.FileSystemBlobStore;
@@ -28,11 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Requests are sent as raw bytes so no client library normalises the path first. Every attempt must be
  * refused with 400 and must neither reveal nor create anything outside the store.
  */
-class PathTraversalTest {
+class PathTraversalIT {
     @TempDir
     static Path tmp;
     static DataStore store;
-    static CofferServer server;
+    static TestServer server;
     static final String SECRET = "TOP-SECRET-OUTSIDE-THE-STORE";
 
     @BeforeAll
@@ -42,7 +41,7 @@ class PathTraversalTest {
         Files.writeString(tmp.resolve("store/datasets/ukgov/secret.txt"), SECRET);
         store = new DataStore(new FileSystemBlobStore(tmp.resolve("store")));
         store.publish(DatasetId.of("ukgov", "cra"), PackageSource.directory(Corpus.get("ukgov-cra-sample")));
-        server = new CofferServer(store, "127.0.0.1", 0).start();
+        server = TestServer.start(store);
     }
 
     @AfterAll

@@ -3,19 +3,13 @@ package io.coffer.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.coffer.events.Events;
-import io.coffer.meta.MetaDb;
 import io.coffer.meta.auth.OidcLogin;
-import io.coffer.meta.auth.Security;
 import io.coffer.model.Json;
-import io.coffer.store.DataStore;
-import io.coffer.store.memory.InMemoryBlobStore;
+import io.coffer.server.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -33,7 +27,7 @@ import org.junit.jupiter.api.TestInstance;
  * from the code in either direction.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OpenApiRoutesTest {
+class OpenApiRoutesIT {
     /**
      * Pages for people, not API: deliberately left out of the document. Every entry must still be
      * registered, so a removed page does not leave a stale exception behind.
@@ -47,47 +41,31 @@ class OpenApiRoutesTest {
 
     static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
 
-    Path tmp;
-    MetaDb db;
-    DataStore store;
-    Events events;
-    CofferServer server;
+    TestServer server;
     Set<String> registered;
     JsonNode doc;
 
     @BeforeAll
     void start() throws Exception {
-        tmp = Files.createTempDirectory("coffer-openapi");
-        db = MetaDb.inMemory("openapi-" + System.nanoTime());
-        store = new DataStore(new InMemoryBlobStore("openapi"));
-        Security security = new Security(db, store);
-        // Wired as `coffer serve` does (ServeCommand): accounts, events (webhooks) and, as with
-        // COFFER_OIDC_ISSUER set, OpenID Connect, so every optional route group is registered. The provider
-        // is only contacted at a login, never here. Events is not started: an api-only node does not either.
-        events = new Events(security, store, Events.Config.DEFAULT);
-        OidcLogin oidc = new OidcLogin(new OidcLogin.Config(URI.create("http://127.0.0.1:9/never-contacted"),
-                "coffer", "secret", URI.create("http://127.0.0.1/api/auth/oidc/callback")), db);
-        server = new CofferServer(store, new ServerSecurity(security, ServerSecurity.DEFAULT_MAX_UPLOAD_BYTES,
-                tmp.resolve("uploads"), false, oidc).withEvents(events), "127.0.0.1", 0).start();
+        // Started as `coffer serve` starts (TestServer: accounts, events, webhooks), with OpenID Connect on as
+        // with COFFER_OIDC_ISSUER set, so every optional route group is registered. The provider is only
+        // contacted at a login, never here. An api-only node: no background work is needed to list routes.
+        server = TestServer.builder().roles("api")
+                .oidc(db -> new OidcLogin(new OidcLogin.Config(URI.create("http://127.0.0.1:9/never-contacted"),
+                        "coffer", "secret", URI.create("http://127.0.0.1/api/auth/oidc/callback")), db))
+                .start();
         registered = new TreeSet<>();
-        server.routes().forEach(r -> registered.add(r.getKey() + " " + normalize(r.getValue())));
+        server.server().routes().forEach(r -> registered.add(r.getKey() + " " + normalize(r.getValue())));
         HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.port() + "/api/openapi.json")).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+                server.uri("/api/openapi.json")).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(r.statusCode()).isEqualTo(200);
         doc = Json.parse(r.body(), "openapi.json");
     }
 
     @AfterAll
-    void stop() throws Exception {
+    void stop() {
         if (server != null) {
             server.close();
-        }
-        events.close();
-        store.close();
-        db.close();
-        try (var s = Files.walk(tmp)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 

@@ -9,7 +9,6 @@ import io.coffer.model.DatasetId;
 import io.coffer.model.Json;
 import io.coffer.server.cli.CofferCli;
 import io.coffer.server.http.BabbageRoutes;
-import io.coffer.server.http.CofferServer;
 import io.coffer.server.http.ReadAccess;
 import io.coffer.store.DataStore;
 import io.coffer.store.PackageSource;
@@ -31,18 +30,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The babbage API and static aggregates through the real server on port 0, and {@code coffer aggregate}. */
-class BabbageRoutesTest {
+class BabbageRoutesIT {
     @TempDir
     static Path tmp;
     static DataStore store;
-    static CofferServer server;
+    static TestServer server;
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
         store = new DataStore(new FileSystemBlobStore(tmp.resolve("store")));
         store.publish(DatasetId.of("gb", "cra"), PackageSource.directory(Corpus.get("ukgov-cra-sample")));
-        server = new CofferServer(store, "127.0.0.1", 0).start();
+        server = TestServer.start(store);
     }
 
     @AfterAll

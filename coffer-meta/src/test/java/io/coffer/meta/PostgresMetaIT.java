@@ -1,6 +1,6 @@
 package io.coffer.meta;
 
-class PostgresMetaTest extends MetaContract {
+class PostgresMetaIT extends MetaContract {
     @Override
     MetaDb open() {
         return Databases.postgres();

@@ -2,8 +2,7 @@ package io.coffer.server.auth;
 
 import io.coffer.meta.MetaDb;
 
-/** The auth suite on the default embedded database. */
-class H2AuthServerTest extends AuthServerContract {
+class H2EventsServerIT extends EventsServerContract {
     @Override
     MetaDb openDb() {
         return TestDatabases.h2();

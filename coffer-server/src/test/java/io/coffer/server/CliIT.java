@@ -10,8 +10,6 @@ import io.coffer.meta.auth.Principal;
 import io.coffer.meta.auth.Security;
 import io.coffer.model.DatasetId;
 import io.coffer.server.cli.CofferCli;
-import io.coffer.server.http.CofferServer;
-import io.coffer.server.http.ServerSecurity;
 import io.coffer.store.DataStore;
 import io.coffer.store.memory.InMemoryBlobStore;
 import java.io.PrintWriter;
@@ -30,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
-class CliTest {
+class CliIT {
     @TempDir
     Path tmp;
 
@@ -203,8 +201,7 @@ class CliTest {
         Path tokenFile = tmp.resolve("token");
         Files.writeString(tokenFile, sec.accounts().createToken(Principal.SYSTEM, "pub", Scope.PUBLISH, "ukgov", null,
                 Instant.now().plus(Duration.ofDays(1)), "cli test").secret());
-        try (CofferServer server = new CofferServer(ds, new ServerSecurity(sec, 64L << 20, tmp.resolve("uploads"),
-                false, null), "127.0.0.1", 0).start()) {
+        try (TestServer server = TestServer.builder().store(ds).db(db).maxUploadBytes(64L << 20).uploadDir(tmp.resolve("uploads")).start()) {
             String url = "http://127.0.0.1:" + server.port();
             String src = Corpus.get("ukgov-cra-sample").toString();
             List<String> remote = List.of("publish", src, "--owner", "ukgov", "--name", "cra", "--remote", url,

@@ -1,5 +1,6 @@
 package io.coffer.server.http;
 
+import io.coffer.server.TestServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,14 +43,14 @@ import org.junit.jupiter.api.TestInstance;
  * documented for that status, and a JSON body matches the documented schema.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OpenApiResponsesTest {
+class OpenApiResponsesIT {
     static final String DOC_URI = "https://coffer.invalid/openapi.json";
     static final DatasetId CRA = DatasetId.of("gb", "cra");
 
     Path tmp;
     MetaDb db;
     DataStore store;
-    CofferServer server;
+    TestServer server;
     JsonNode doc;
     JsonSchemaFactory schemas;
     /** Signed in as an administrator (session cookie). */
@@ -65,8 +66,7 @@ class OpenApiResponsesTest {
         store.publish(CRA, PackageSource.directory(Corpus.get("ukgov-cra-sample")));
         Security security = new Security(db, store);
         security.accounts().createUser(Principal.SYSTEM, "ada", "ada password 12".toCharArray(), true);
-        server = new CofferServer(store, new ServerSecurity(security, 1 << 20, tmp.resolve("uploads"), false, null),
-                "127.0.0.1", 0).start();
+        server = TestServer.builder().store(store).db(db).maxUploadBytes(1 << 20).uploadDir(tmp.resolve("uploads")).start();
         HttpResponse<byte[]> d = send(anonymous, get("/api/openapi.json"));
         doc = Json.parse(d.body(), "openapi.json");
         // The whole document is the schema resource, so "#/components/..." refs resolve as in the document.

@@ -10,8 +10,6 @@ import io.coffer.meta.auth.Security;
 import io.coffer.model.DatasetId;
 import io.coffer.model.Json;
 import io.coffer.server.auth.Zips;
-import io.coffer.server.http.CofferServer;
-import io.coffer.server.http.ServerSecurity;
 import io.coffer.store.DataStore;
 import io.coffer.store.PackageSource;
 import io.coffer.store.memory.InMemoryBlobStore;
@@ -37,13 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
  * to delete are merged into the latest revision and published as a full new revision, only over the revision
  * they were merged into.
  */
-class UpsertHttpTest {
+class UpsertHttpIT {
     static final DatasetId UK = DatasetId.of("ukgov", "cra");
     @TempDir
     static Path tmp;
     static MetaDb db;
     static DataStore store;
-    static CofferServer server;
+    static TestServer server;
     static String token;
     static final HttpClient http = HttpClient.newHttpClient();
     static Path full;
@@ -60,8 +58,7 @@ class UpsertHttpTest {
         full = VersionsCliTest.keyedPackage(tmp.resolve("full"), null);
         store.publish(UK, PackageSource.directory(full));
         store.publish(DatasetId.of("ukgov", "unkeyed"), PackageSource.directory(Corpus.get("ukgov-cra-sample")));
-        server = new CofferServer(store, new ServerSecurity(sec, 64 << 20, tmp.resolve("uploads"), false, null),
-                "127.0.0.1", 0).start();
+        server = TestServer.builder().store(store).db(db).maxUploadBytes(64 << 20).uploadDir(tmp.resolve("uploads")).start();
     }
 
     @AfterAll

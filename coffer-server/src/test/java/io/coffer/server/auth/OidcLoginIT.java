@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /** OpenID Connect login (authorization code + PKCE) against an in-process mock provider. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OidcLoginTest {
+class OidcLoginIT {
     static final String CLIENT = "coffer-client";
     MockOAuth2Server provider;
     MetaDb db;
