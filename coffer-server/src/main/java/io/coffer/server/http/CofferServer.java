@@ -53,6 +53,8 @@ public final class CofferServer implements AutoCloseable {
     private final Javalin app;
     private final DataStore store;
     private final Observability observability;
+    /** Engine work runs here, on platform threads, never on a request's virtual thread (it would pin a carrier). */
+    private final QueryPool queries = new QueryPool();
     /** Closed before Jetty stops (long-lived responses such as change streams). */
     private final java.util.List<AutoCloseable> beforeStop = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -144,10 +146,10 @@ public final class CofferServer implements AutoCloseable {
             new io.coffer.server.web.WebRoutes(store, access,
                     security == null ? ServerSecurity.DEFAULT_MAX_UPLOAD_BYTES : security.maxUploadBytes())
                     .register(config.routes);
-            new BabbageRoutes(store, access).register(config);
+            new BabbageRoutes(store, access).onPool(queries).register(config);
             new ValidateRoutes(security == null ? ServerSecurity.DEFAULT_MAX_UPLOAD_BYTES : security.maxUploadBytes(),
                     java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "coffer-validate")).register(config.routes);
-            new VersionRoutes(store, access).register(config);
+            new VersionRoutes(store, access).onPool(queries).register(config);
         });
     }
 
@@ -165,6 +167,11 @@ public final class CofferServer implements AutoCloseable {
 
     public Observability observability() {
         return observability;
+    }
+
+    /** Engine jobs running and waiting on this server's query pool. */
+    public int queryLoad() {
+        return queries.active();
     }
 
     public int port() {
@@ -193,5 +200,6 @@ public final class CofferServer implements AutoCloseable {
             }
         }
         app.stop();
+        queries.close();
     }
 }
