@@ -67,6 +67,9 @@ public final class CofferServer implements AutoCloseable {
     public CofferServer(DataStore store, ServerSecurity security, String host, int port) {
         this.store = store;
         this.observability = new Observability(store);
+        if (security != null) {
+            observability.restrictUsageToAdmins();
+        }
         ReadAccess access = security == null ? ReadAccess.PUBLIC : security.readAccess();
         this.app = Javalin.create(config -> {
             config.jetty.host = host;
