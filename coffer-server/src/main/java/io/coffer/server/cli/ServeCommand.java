@@ -37,6 +37,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Mark session cookies Secure even on plain HTTP (behind a TLS proxy). Env: COFFER_SECURE_COOKIES.")
     boolean secureCookies;
 
+    @Option(names = "--trusted-proxies", split = ",", paramLabel = "ADDRESS|CIDR",
+            description = "Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR blocks); per-address "
+                    + "login lockout and query limits then key on the client behind them. Default none: the "
+                    + "header is ignored. Env: COFFER_TRUSTED_PROXIES.")
+    java.util.List<String> trustedProxies = new java.util.ArrayList<>();
+
     @Option(names = "--roles", split = ",", defaultValue = "api,worker",
             description = "What this node does: api (HTTP), worker (mirrors and background work); default both. "
                     + "Env: COFFER_ROLES.")
@@ -97,7 +103,7 @@ final class ServeCommand implements Callable<Integer> {
         if (roles.contains("worker")) {
             events.start();
         }
-        security = security.withEvents(events);
+        security = security.withEvents(events).withTrustedProxies(trustedProxies);
         CofferServer server = roles.contains("api") ? new CofferServer(ds, security, host, port).start() : null;
         // Registered mirrors are checked by worker nodes (every minute for due ones).
         Mirrors mirrors = new Mirrors(ds, new SafeFetcher(SafeFetcher.Policy.DEFAULT));

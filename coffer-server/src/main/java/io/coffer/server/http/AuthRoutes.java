@@ -71,7 +71,7 @@ final class AuthRoutes {
         }
         AccountService.NewSession s;
         try {
-            s = accounts.login(user, password, ctx.ip(), ctx.cookie(Authn.SESSION_COOKIE));
+            s = accounts.login(user, password, Authn.client(ctx), ctx.cookie(Authn.SESSION_COOKIE));
         } catch (AccountService.RateLimited e) {
             ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
             throw e;

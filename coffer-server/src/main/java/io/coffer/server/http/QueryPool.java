@@ -116,7 +116,7 @@ public final class QueryPool implements AutoCloseable {
 
     private static String caller(Context ctx) {
         Principal p = Authn.principal(ctx);
-        return p.authenticated() && p.user() != null ? "user:" + p.user() : "ip:" + ctx.ip();
+        return p.authenticated() && p.user() != null ? "user:" + p.user() : "ip:" + Authn.client(ctx);
     }
 
     /** Jobs running and waiting now (for metrics and tests). */
