@@ -105,7 +105,10 @@ public final class CofferServer implements AutoCloseable {
             config.routes.get("/health", ctx -> {
                 ObjectNode o = Json.object();
                 o.put("status", "ok");
-                o.put("store", store.blobs().describe());
+                // The store's location (a path, a bucket) is for admins, not for anyone probing.
+                if (Authn.principal(ctx).admin()) {
+                    o.put("store", store.blobs().describe());
+                }
                 DatasetRoutes.json(ctx, o);
             });
             if (security != null) {
