@@ -215,7 +215,8 @@ public final class SafeFetcher {
         for (InetAddress a : all) {
             if (!allowedAddress.test(a)) {
                 throw new CofferException(ErrorCode.FORBIDDEN, "refusing to fetch " + redact(url)
-                        + ": it resolves to a loopback, private or link-local address");
+                        + ": it resolves to " + a.getHostAddress() + ", which is not a public address (loopback, private, "
+                        + "link-local, documentation, translation or another special-purpose block)");
             }
         }
     }
@@ -225,39 +226,9 @@ public final class SafeFetcher {
         return host.startsWith("[") || IPV4_LITERAL.matcher(host).matches();
     }
 
-    /** Public unicast only: no loopback, private (RFC 1918 / fc00::/7), link-local, CGNAT, multicast, ... */
+    /** Public unicast only: every IANA special-purpose block refused (see {@link SpecialPurposeAddresses}). */
     static boolean isPublic(InetAddress a) {
-        if (a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
-                || a.isMulticastAddress()) {
-            return false;
-        }
-        byte[] b = a.getAddress();
-        if (a instanceof Inet4Address) {
-            int b0 = b[0] & 0xff;
-            int b1 = b[1] & 0xff;
-            return !(b0 == 0 || b0 >= 240 || (b0 == 100 && b1 >= 64 && b1 <= 127) // this network, reserved, CGNAT
-                    || (b0 == 192 && b1 == 0 && (b[2] & 0xff) == 0)                    // IETF protocol assignments
-                    || (b0 == 198 && (b1 == 18 || b1 == 19)));                         // benchmarking
-        }
-        if (a instanceof Inet6Address) {
-            int b0 = b[0] & 0xff;
-            if ((b0 & 0xfe) == 0xfc) {
-                return false; // unique local fc00::/7
-            }
-            // IPv4-mapped ::ffff:a.b.c.d: judge the IPv4 address.
-            boolean mapped = true;
-            for (int i = 0; i < 10; i++) {
-                mapped &= b[i] == 0;
-            }
-            if (mapped && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
-                try {
-                    return isPublic(InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
-                } catch (UnknownHostException e) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return SpecialPurposeAddresses.isPublic(a);
     }
 
     /** A URL for messages and logs: no query string (it may hold keys), no user info. */

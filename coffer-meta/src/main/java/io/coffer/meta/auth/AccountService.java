@@ -137,6 +137,10 @@ public final class AccountService {
         if (!accounts.orgExists(org)) {
             throw CofferException.notFound("organization '" + org + "' does not exist");
         }
+        // Who belongs to an organization is for its members (and admins) only.
+        if (!by.admin() && !by.system() && accounts.role(org, by.user()).isEmpty()) {
+            throw new CofferException(ErrorCode.FORBIDDEN, "only members of '" + org + "' may list its members");
+        }
         return accounts.members(org);
     }
 

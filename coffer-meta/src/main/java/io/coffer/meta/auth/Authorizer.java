@@ -36,14 +36,18 @@ public final class Authorizer {
     /** Whether the store holds datasets (or tombstones) under an owner name; such names are reserved. */
     private final Predicate<String> ownerHasData;
 
+    /** Whether a dataset exists in the store (null: unknown, treated as existing). */
+    private final Predicate<DatasetId> exists;
+
     public Authorizer(Accounts accounts, DatasetAccess access) {
-        this(accounts, access, owner -> false);
+        this(accounts, access, owner -> false, id -> true);
     }
 
-    public Authorizer(Accounts accounts, DatasetAccess access, Predicate<String> ownerHasData) {
+    public Authorizer(Accounts accounts, DatasetAccess access, Predicate<String> ownerHasData, Predicate<DatasetId> exists) {
         this.accounts = accounts;
         this.access = access;
         this.ownerHasData = ownerHasData;
+        this.exists = exists;
     }
 
     /**
@@ -150,6 +154,11 @@ public final class Authorizer {
         }
         if (p.admin()) {
             return;
+        }
+        // Someone with no role on the owner learns nothing from a write: a private dataset and a missing one
+        // both answer 404, the same way. Only a public dataset (whose existence anyone can see) answers 403.
+        if (roleOn(p.user(), id.owner()).isEmpty() && !(v == Visibility.PUBLIC && exists.test(id))) {
+            throw CofferException.notFound("dataset " + id + " does not exist");
         }
         if (accounts.ownerKind(id.owner()).isEmpty()) {
             throw forbidden("there is no user or organization '" + id.owner() + "'; an admin must create it first");

@@ -18,7 +18,8 @@ public final class Security {
         this.db = db;
         Accounts acc = new Accounts(db);
         DatasetAccess access = new DatasetAccess(db);
-        this.authorizer = new Authorizer(acc, access, store == null ? owner -> false : owner -> ownerHasData(store, owner));
+        this.authorizer = new Authorizer(acc, access, store == null ? owner -> false : owner -> ownerHasData(store, owner),
+                store == null ? id -> true : store::exists);
         this.changes = new ChangeLog(db);
         this.accounts = new AccountService(db, authorizer, changes);
         this.datasets = new DatasetService(store, access, authorizer, changes);

@@ -28,9 +28,10 @@ import java.util.Set;
 public final class CofferNode implements AutoCloseable {
     /** What {@code coffer serve}'s options set. */
     public record Options(String host, int port, long maxUploadBytes, Path uploadDir, boolean secureCookies,
-            Set<String> roles, int jobThreads, Duration jobLease, Duration jobPoll) {
+            Set<String> roles, int jobThreads, Duration jobLease, Duration jobPoll, java.util.List<String> trustedProxies) {
         public Options {
             roles = Set.copyOf(roles);
+            trustedProxies = java.util.List.copyOf(trustedProxies);
             if (roles.isEmpty() || !Set.of("api", "worker").containsAll(roles)) {
                 throw new CofferException(ErrorCode.CONFIGURATION, "--roles takes api, worker or both, not " + roles);
             }
@@ -43,23 +44,23 @@ public final class CofferNode implements AutoCloseable {
         public static Options defaults(int port) {
             return new Options("127.0.0.1", port, 512L << 20,
                     Path.of(System.getProperty("java.io.tmpdir"), "coffer-uploads"), false, Set.of("api", "worker"), 2,
-                    Duration.ofSeconds(60), Duration.ofSeconds(1));
+                    Duration.ofSeconds(60), Duration.ofSeconds(1), java.util.List.of());
         }
 
         public Options withMaxUploadBytes(long bytes) {
-            return new Options(host, port, bytes, uploadDir, secureCookies, roles, jobThreads, jobLease, jobPoll);
+            return new Options(host, port, bytes, uploadDir, secureCookies, roles, jobThreads, jobLease, jobPoll, trustedProxies);
         }
 
         public Options withUploadDir(Path dir) {
-            return new Options(host, port, maxUploadBytes, dir, secureCookies, roles, jobThreads, jobLease, jobPoll);
+            return new Options(host, port, maxUploadBytes, dir, secureCookies, roles, jobThreads, jobLease, jobPoll, trustedProxies);
         }
 
         public Options withRoles(Set<String> r) {
-            return new Options(host, port, maxUploadBytes, uploadDir, secureCookies, r, jobThreads, jobLease, jobPoll);
+            return new Options(host, port, maxUploadBytes, uploadDir, secureCookies, r, jobThreads, jobLease, jobPoll, trustedProxies);
         }
 
         public Options withJobs(int threads, Duration lease, Duration poll) {
-            return new Options(host, port, maxUploadBytes, uploadDir, secureCookies, roles, threads, lease, poll);
+            return new Options(host, port, maxUploadBytes, uploadDir, secureCookies, roles, threads, lease, poll, trustedProxies);
         }
     }
 
@@ -111,7 +112,7 @@ public final class CofferNode implements AutoCloseable {
         if (worker) {
             events.start();
         }
-        security = security.withEvents(events);
+        security = security.withEvents(events).withTrustedProxies(o.trustedProxies());
         CofferServer server = o.roles().contains("api")
                 ? new CofferServer(store, security, o.host(), o.port(), a).start() : null;
         // Registered mirrors are checked by worker nodes (every minute for due ones), through the one publish

@@ -34,6 +34,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Mark session cookies Secure even on plain HTTP (behind a TLS proxy). Env: COFFER_SECURE_COOKIES.")
     boolean secureCookies;
 
+    @Option(names = "--trusted-proxies", split = ",", paramLabel = "ADDRESS|CIDR",
+            description = "Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR blocks); per-address "
+                    + "login lockout and query limits then key on the client behind them. Default none: the "
+                    + "header is ignored. Env: COFFER_TRUSTED_PROXIES.")
+    java.util.List<String> trustedProxies = new java.util.ArrayList<>();
+
     @Option(names = "--roles", split = ",", defaultValue = "api,worker",
             description = "What this node does: api (HTTP), worker (mirrors and background work); default both. "
                     + "Env: COFFER_ROLES.")
@@ -62,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         CofferNode.Options options = new CofferNode.Options(host, port, maxUploadBytes,
                 java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "coffer-uploads"), secureCookies, roles,
-                jobThreads, jobLease, jobPoll);
+                jobThreads, jobLease, jobPoll, trustedProxies);
         DataStore ds = StoreOption.of(spec).open();
         io.coffer.meta.MetaDb db = meta.open(spec);
         // The same wiring the tests start (CofferNode): the process's one DuckDB, accounts, events, mirrors, HTTP.

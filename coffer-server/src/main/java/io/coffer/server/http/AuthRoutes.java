@@ -52,7 +52,32 @@ final class AuthRoutes {
         }
     }
 
+    /**
+     * Login CSRF: a page on another site must not log the visitor's browser in (as the attacker, say). Browsers
+     * say where a request comes from: {@code Sec-Fetch-Site: cross-site}, or an {@code Origin} other than this
+     * host. Clients that send neither (curl, scripts) are not browsers and are let through.
+     */
+    static void refuseCrossSite(Context ctx) {
+        String site = ctx.header("Sec-Fetch-Site");
+        String origin = ctx.header("Origin");
+        boolean cross = site != null && site.equalsIgnoreCase("cross-site");
+        if (!cross && origin != null) {
+            String host = ctx.header("Host");
+            try {
+                java.net.URI o = java.net.URI.create(origin);
+                String authority = o.getRawAuthority();
+                cross = authority == null || host == null || !authority.equalsIgnoreCase(host);
+            } catch (IllegalArgumentException e) {
+                cross = true; // "null" and garbage origins
+            }
+        }
+        if (cross) {
+            throw new CofferException(io.coffer.model.ErrorCode.FORBIDDEN, "logins from another site are refused");
+        }
+    }
+
     private void login(Context ctx) {
+        refuseCrossSite(ctx);
         String user;
         char[] password;
         String ct = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
@@ -71,7 +96,7 @@ final class AuthRoutes {
         }
         AccountService.NewSession s;
         try {
-            s = accounts.login(user, password, ctx.ip(), ctx.cookie(Authn.SESSION_COOKIE));
+            s = accounts.login(user, password, Authn.client(ctx), ctx.cookie(Authn.SESSION_COOKIE));
         } catch (AccountService.RateLimited e) {
             ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
             throw e;

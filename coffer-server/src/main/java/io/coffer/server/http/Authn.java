@@ -30,14 +30,24 @@ public final class Authn {
 
     private final AccountService accounts;
     private final boolean forceSecureCookies;
+    private final ClientAddress clientAddress;
+    private static final String CLIENT = "coffer.client";
 
-    Authn(AccountService accounts, boolean forceSecureCookies) {
+    Authn(AccountService accounts, boolean forceSecureCookies, ClientAddress clientAddress) {
         this.accounts = accounts;
         this.forceSecureCookies = forceSecureCookies;
+        this.clientAddress = clientAddress;
+    }
+
+    /** The client's address (behind trusted proxies, see {@link ClientAddress}). */
+    public static String client(Context ctx) {
+        String c = ctx.attribute(CLIENT);
+        return c != null ? c : ctx.req().getRemoteAddr();
     }
 
     void before(Context ctx) {
         ctx.attribute(PRINCIPAL, Principal.ANONYMOUS);
+        ctx.attribute(CLIENT, clientAddress.of(ctx));
         for (String name : ctx.queryParamMap().keySet()) {
             if (CREDENTIAL_PARAMS.contains(name.toLowerCase(Locale.ROOT))) {
                 throw CofferException.badRequest("credentials are never accepted in the URL; send the API token as "

@@ -28,6 +28,8 @@ public final class BabbageRoutes {
     private final DataStore store;
     private final CofferEngine engine;
     private final ReadAccess access;
+    /** Where engine work runs (platform threads), or null: on the request thread. */
+    private QueryPool pool;
 
     public BabbageRoutes(DataStore store, CofferEngine engine, ReadAccess access) {
         this.store = store;
@@ -36,17 +38,23 @@ public final class BabbageRoutes {
     }
 
 
+    /** Runs the engine's work on {@code p} instead of the request's (virtual) thread. */
+    public BabbageRoutes onPool(QueryPool p) {
+        this.pool = p;
+        return this;
+    }
+
     public void register(JavalinConfig config) {
         var routes = config.routes;
         routes.get("/api/3", this::index);
         routes.get("/api/3/cubes", ctx -> json(ctx, engine.babbage().cubes(access.filter(ctx))));
-        routes.get("/api/3/cubes/{cube}/model", storeChecked(ctx -> json(ctx, engine.babbage().model(cube(ctx), revision(ctx)))));
-        routes.get("/api/3/cubes/{cube}/aggregate", storeChecked(this::aggregate));
-        routes.get("/api/3/cubes/{cube}/facts", storeChecked(ctx -> json(ctx, engine.babbage().facts(cube(ctx), revision(ctx),
+        routes.get("/api/3/cubes/{cube}/model", pooled(ctx -> json(ctx, engine.babbage().model(cube(ctx), revision(ctx)))));
+        routes.get("/api/3/cubes/{cube}/aggregate", pooled(this::aggregate));
+        routes.get("/api/3/cubes/{cube}/facts", pooled(ctx -> json(ctx, engine.babbage().facts(cube(ctx), revision(ctx),
                 FactsRequest.fromQuery(ctx.queryParamMap())))));
-        routes.get("/api/3/cubes/{cube}/members/{ref}", storeChecked(ctx -> json(ctx, engine.babbage().members(cube(ctx),
+        routes.get("/api/3/cubes/{cube}/members/{ref}", pooled(ctx -> json(ctx, engine.babbage().members(cube(ctx),
                 revision(ctx), ctx.pathParam("ref"), MembersRequest.fromQuery(ctx.queryParamMap())))));
-        routes.get("/api/datasets/{owner}/{name}/aggregates/{file}", this::staticFile);
+        routes.get("/api/datasets/{owner}/{name}/aggregates/{file}", pool == null ? this::staticFile : pool.wrap(this::staticFile));
         // A deleted dataset's Parquet copies go with it, on this node only: other nodes' copies age out under
         // their cache's size bound, and their loaded cubes find the dataset gone on the next query.
         routes.after("/api/datasets/{owner}/{name}", ctx -> {
@@ -106,6 +114,11 @@ public final class BabbageRoutes {
      * invalid data (422). When the engine refuses data, the revision's files are checked against their
      * checksums (only then, so good requests pay nothing) and damage is reported as what it is: corrupt (500).
      */
+    private io.javalin.http.Handler pooled(io.javalin.http.Handler h) {
+        io.javalin.http.Handler checked = storeChecked(h);
+        return pool == null ? checked : pool.wrap(checked);
+    }
+
     private io.javalin.http.Handler storeChecked(io.javalin.http.Handler h) {
         return ctx -> {
             try {

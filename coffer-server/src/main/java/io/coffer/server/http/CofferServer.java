@@ -53,6 +53,8 @@ public final class CofferServer implements AutoCloseable {
     private final Javalin app;
     private final DataStore store;
     private final Observability observability;
+    /** Engine work runs here, on platform threads, never on a request's virtual thread (it would pin a carrier). */
+    private final QueryPool queries = new QueryPool();
     /** Closed before Jetty stops (long-lived responses such as change streams). */
     private final java.util.List<AutoCloseable> beforeStop = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -74,6 +76,9 @@ public final class CofferServer implements AutoCloseable {
         this.store = store;
         Analytics a = analytics != null ? analytics : Analytics.fromEnvironment(store);
         this.observability = new Observability(store);
+        if (security != null) {
+            observability.restrictUsageToAdmins();
+        }
         ReadAccess access = security == null ? ReadAccess.PUBLIC : security.readAccess();
         this.app = Javalin.create(config -> {
             config.jetty.host = host;
@@ -109,7 +114,10 @@ public final class CofferServer implements AutoCloseable {
             config.routes.get("/health", ctx -> {
                 ObjectNode o = Json.object();
                 o.put("status", "ok");
-                o.put("store", store.blobs().describe());
+                // The store's location (a path, a bucket) is for admins, not for anyone probing.
+                if (Authn.principal(ctx).admin()) {
+                    o.put("store", store.blobs().describe());
+                }
                 DatasetRoutes.json(ctx, o);
             });
             if (security != null) {
@@ -153,10 +161,10 @@ public final class CofferServer implements AutoCloseable {
             new io.coffer.server.web.WebRoutes(store, access,
                     security == null ? ServerSecurity.DEFAULT_MAX_UPLOAD_BYTES : security.maxUploadBytes())
                     .register(config.routes);
-            new BabbageRoutes(store, a.engine(), access).register(config);
+            new BabbageRoutes(store, a.engine(), access).onPool(queries).register(config);
             new ValidateRoutes(security == null ? ServerSecurity.DEFAULT_MAX_UPLOAD_BYTES : security.maxUploadBytes(),
                     java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "coffer-validate")).register(config.routes);
-            new VersionRoutes(store, access, a.versions()).register(config);
+            new VersionRoutes(store, access, a.versions()).onPool(queries).register(config);
             if (analytics == null) {
                 config.events.serverStopped(a::close);
             }
@@ -177,6 +185,11 @@ public final class CofferServer implements AutoCloseable {
 
     public Observability observability() {
         return observability;
+    }
+
+    /** Engine jobs running and waiting on this server's query pool. */
+    public int queryLoad() {
+        return queries.active();
     }
 
     public int port() {
@@ -205,5 +218,6 @@ public final class CofferServer implements AutoCloseable {
             }
         }
         app.stop();
+        queries.close();
     }
 }

@@ -36,6 +36,27 @@ public final class Observability {
         new UptimeMetrics().bindTo(registry);
     }
 
+    /**
+     * On a server with accounts, the per-dataset, per-user and per-token series (which name private datasets,
+     * users and token ids) are for admins only; everyone else gets the rest.
+     */
+    private volatile boolean restricted;
+
+    void restrictUsageToAdmins() {
+        restricted = true;
+    }
+
+    static String withoutUsage(String scrape) {
+        StringBuilder b = new StringBuilder(scrape.length());
+        for (String line : scrape.split("\n")) {
+            String name = line.startsWith("# ") ? line.replaceFirst("^# (HELP|TYPE) ", "") : line;
+            if (!name.startsWith("coffer_api_usage")) {
+                b.append(line).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
     public PrometheusMeterRegistry registry() {
         return registry;
     }
@@ -62,7 +83,12 @@ public final class Observability {
         routes.after(this::record);
         routes.get("/metrics", ctx -> {
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
-            ctx.result(registry.scrape());
+            ctx.header("Cache-Control", "no-store");
+            String text = registry.scrape();
+            if (restricted && !Authn.principal(ctx).admin()) {
+                text = withoutUsage(text);
+            }
+            ctx.result(text);
         });
         routes.get("/health/live", ctx -> status(ctx, 200, "live"));
         routes.get("/health/ready", ctx -> {

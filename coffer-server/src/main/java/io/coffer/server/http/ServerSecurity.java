@@ -23,22 +23,28 @@ import java.util.function.Predicate;
  * @param events             the running events runtime (webhooks), or null; the change log readers are always on
  */
 public record ServerSecurity(Security security, long maxUploadBytes, Path uploadDir, boolean forceSecureCookies,
-                             OidcLogin oidc, io.coffer.events.Events events) {
+                             OidcLogin oidc, io.coffer.events.Events events, ClientAddress clientAddress) {
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 512L * 1024 * 1024;
 
     public ServerSecurity(Security security, long maxUploadBytes, Path uploadDir, boolean forceSecureCookies,
                           OidcLogin oidc) {
-        this(security, maxUploadBytes, uploadDir, forceSecureCookies, oidc, null);
+        this(security, maxUploadBytes, uploadDir, forceSecureCookies, oidc, null, ClientAddress.DIRECT);
     }
 
     public ServerSecurity withEvents(io.coffer.events.Events e) {
-        return new ServerSecurity(security, maxUploadBytes, uploadDir, forceSecureCookies, oidc, e);
+        return new ServerSecurity(security, maxUploadBytes, uploadDir, forceSecureCookies, oidc, e, clientAddress);
+    }
+
+    /** Per-address limits key on the client behind these proxies ({@code X-Forwarded-For} from them only). */
+    public ServerSecurity withTrustedProxies(java.util.List<String> proxies) {
+        return new ServerSecurity(security, maxUploadBytes, uploadDir, forceSecureCookies, oidc, events,
+                new ClientAddress(proxies));
     }
 
     /** {@code beforeStop}: what must be closed before the server stops (open change streams). */
     void register(RoutesConfig routes, java.util.function.Consumer<AutoCloseable> beforeStop,
                   io.coffer.versions.Versions versions) {
-        Authn authn = new Authn(security.accounts(), forceSecureCookies);
+        Authn authn = new Authn(security.accounts(), forceSecureCookies, clientAddress);
         routes.before(authn::before);
         new AuthRoutes(security.accounts(), authn, oidc).register(routes);
         PublishService publisher = publisher(security.datasets(), maxUploadBytes, uploadDir, versions);

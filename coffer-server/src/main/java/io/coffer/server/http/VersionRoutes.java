@@ -49,9 +49,18 @@ public final class VersionRoutes {
         return engine.cacheDir().resolve("versions");
     }
 
+    /** Where diffs and histories run (DuckDB: platform threads), or null: on the request thread. */
+    private QueryPool pool;
+
+    public VersionRoutes onPool(QueryPool p) {
+        this.pool = p;
+        return this;
+    }
+
     public void register(JavalinConfig config) {
-        config.routes.get("/api/datasets/{owner}/{name}/diff", this::diff);
-        config.routes.get("/api/datasets/{owner}/{name}/records/{key}/history", this::history);
+        config.routes.get("/api/datasets/{owner}/{name}/diff", pool == null ? this::diff : pool.wrap(this::diff));
+        config.routes.get("/api/datasets/{owner}/{name}/records/{key}/history",
+                pool == null ? this::history : pool.wrap(this::history));
         config.events.serverStopped(versions::close);
     }
 

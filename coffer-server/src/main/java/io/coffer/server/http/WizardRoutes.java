@@ -58,12 +58,19 @@ final class WizardRoutes {
     private final PublishService publisher;
     private final long maxUploadBytes;
     private final Path root;
+    /** Staged uploads kept at once per user, and their bytes together (staging is disk the user holds for a day). */
+    private final int maxUploadsPerUser = Integer.getInteger("coffer.wizard.maxUploadsPerUser", 5);
+    private final long maxBytesPerUser;
+    /** One upload at a time per user, so the quota check and the upload it admits cannot race. */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.Semaphore> uploading =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     WizardRoutes(DatasetService datasets, PublishService publisher, long maxUploadBytes, Path uploadDir) {
         this.datasets = datasets;
         this.publisher = publisher;
         this.maxUploadBytes = maxUploadBytes;
         this.root = uploadDir.resolve("wizard");
+        this.maxBytesPerUser = Long.getLong("coffer.wizard.maxBytesPerUser", 2 * maxUploadBytes);
     }
 
     void register(RoutesConfig routes) {
@@ -83,21 +90,72 @@ final class WizardRoutes {
     /** Step 1: the CSV itself, streamed into staging; answers what was detected and suggested. */
     private void upload(Context ctx) throws IOException {
         Principal p = signedIn(ctx);
+        // Staging is the first step of a publish: a read-only token has no business holding server disk.
+        if (p.viaToken() && p.token().scope() != io.coffer.meta.Scope.PUBLISH) {
+            throw new CofferException(ErrorCode.FORBIDDEN, "staging an upload needs publish rights; this token's scope is read");
+        }
         Uploads.checkDeclaredLength(ctx.req().getContentLengthLong(), maxUploadBytes);
+        java.util.concurrent.Semaphore one = uploading.computeIfAbsent(p.user(), u -> new java.util.concurrent.Semaphore(1));
+        if (!one.tryAcquire()) {
+            ctx.header("Retry-After", "5");
+            throw new CofferException(ErrorCode.TOO_MANY_REQUESTS, "another upload of yours is still arriving; one at a time");
+        }
+        try {
+            upload(ctx, p);
+        } finally {
+            one.release();
+        }
+    }
+
+    /** The user's staged uploads now: how many, and their bytes together. */
+    private long[] staged(String user) throws IOException {
+        long count = 0;
+        long bytes = 0;
+        if (!Files.isDirectory(root)) {
+            return new long[] {0, 0};
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path d : dirs.toList()) {
+                Path owner = d.resolve("owner");
+                if (Files.isRegularFile(owner) && Files.readString(owner).equals(user)) {
+                    count++;
+                    try (Stream<Path> files = Files.walk(d)) {
+                        for (Path f : files.filter(Files::isRegularFile).toList()) {
+                            bytes += Files.size(f);
+                        }
+                    }
+                }
+            }
+        }
+        return new long[] {count, bytes};
+    }
+
+    private void upload(Context ctx, Principal p) throws IOException {
+        cleanStale();
+        long[] used = staged(p.user());
+        if (used[0] >= maxUploadsPerUser) {
+            throw new CofferException(ErrorCode.TOO_MANY_REQUESTS, "you have " + used[0] + " staged uploads (at most "
+                    + maxUploadsPerUser + "); publish or discard one (DELETE /api/uploads/{id}) first");
+        }
+        long room = Math.min(maxUploadBytes, maxBytesPerUser - used[1]);
+        if (room <= 0 || ctx.req().getContentLengthLong() > room) {
+            throw new CofferException(ErrorCode.PAYLOAD_TOO_LARGE, "your staged uploads hold " + used[1] + " bytes; this "
+                    + "one would pass your quota of " + maxBytesPerUser + " bytes; publish or discard some first");
+        }
         String fileName = Optional.ofNullable(ctx.queryParam("name")).orElse("data.csv")
                 .replaceAll("[^\\p{L}\\p{N}._ -]", "_");
-        cleanStale();
         String id = HexFormat.of().formatHex(bytes(16));
         Path dir = Files.createDirectories(root.resolve(id));
         Path csv = dir.resolve("source.csv");
-        try (InputStream in = new Uploads.LimitedInputStream(ctx.req().getInputStream(), maxUploadBytes);
+        // The owner file first, so a half-arrived upload counts against its user's quota too.
+        Files.writeString(dir.resolve("owner"), p.user());
+        try (InputStream in = new Uploads.LimitedInputStream(ctx.req().getInputStream(), room);
              OutputStream out = Files.newOutputStream(csv)) {
             in.transferTo(out);
         } catch (RuntimeException | IOException e) {
             Uploads.deleteTree(dir);
             throw e;
         }
-        Files.writeString(dir.resolve("owner"), p.user());
         Files.writeString(dir.resolve("name"), fileName);
         List<String> sheets = List.of();
         String sheet = ctx.queryParam("sheet");
