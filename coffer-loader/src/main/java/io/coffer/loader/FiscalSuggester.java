@@ -107,8 +107,7 @@ public final class FiscalSuggester {
             String w = normalise(f.name());
             ColumnProfile p = byName.get(f.name());
             boolean numeric = f.type().equals("number") || f.type().equals("integer");
-            if (numeric && !NOT_AMOUNT.matcher(w).matches()
-                    && (AMOUNT.matcher(w).matches() || YEARISH_NAME.matcher(f.name().strip()).matches())) {
+            if (numeric && MeasureRule.judge(f, p).measure()) {
                 out.put(f.name(), "value");
                 continue;
             }
@@ -175,6 +174,19 @@ public final class FiscalSuggester {
         Map<String, String> ordered = new LinkedHashMap<>();
         schema.fields().forEach(f -> ordered.put(f.name(), out.getOrDefault(f.name(), "")));
         return ordered;
+    }
+
+    /** Why each numeric column is or is not a measure, in schema order (for the init report). */
+    public static Map<String, String> explanations(TableSchema schema, List<ColumnProfile> profiles) {
+        Map<String, ColumnProfile> byName = new HashMap<>();
+        profiles.forEach(p -> byName.put(p.name(), p));
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Field f : schema.fields()) {
+            if (f.type().equals("number") || f.type().equals("integer")) {
+                out.put(f.name(), MeasureRule.judge(f, byName.get(f.name())).explain());
+            }
+        }
+        return out;
     }
 
     private static String conceptOf(String w) {

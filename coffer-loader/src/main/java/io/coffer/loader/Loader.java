@@ -80,7 +80,7 @@ public final class Loader {
         ReportTask inferTask = inferred.report().tasks().get(0);
         if (inferTask.errorCounts().containsKey(ErrorType.SOURCE_ERROR.code())) {
             return new InitResult(false, outDir, null, null, user, reused, format, 0, Map.of(), inferred.report(),
-                    warnings);
+                    warnings, List.of());
         }
         for (ReportError e : inferTask.errors()) {
             if (e.type() == ErrorType.BLANK_LABEL || e.type() == ErrorType.DUPLICATE_LABEL) {
@@ -93,13 +93,32 @@ public final class Loader {
                 warnings.add("mapping names field \"" + name + "\", which the file does not have; ignored");
             }
         }
-        TableSchema sourceSchema = user.applyTo(inferred.schema());
-        Map<String, String> columnTypes = FiscalSuggester.columnTypes(sourceSchema, inferred.columns());
+        TableSchema appliedSchema = user.applyTo(inferred.schema());
+        Map<String, String> columnTypes = FiscalSuggester.columnTypes(appliedSchema, inferred.columns());
+        Mapping userMapping = user;
         user.fields().forEach((name, m) -> {
             if (m.columnType() != null && columnTypes.containsKey(name)) {
                 columnTypes.put(name, m.columnType());
             }
         });
+        TableSchema sourceSchema = textWhereNotAmounts(appliedSchema, inferred.columns(), columnTypes, user, warnings);
+        List<String> notes = new ArrayList<>();
+        FiscalSuggester.explanations(sourceSchema, inferred.columns()).forEach((field, why) -> {
+            Mapping.FieldMapping fm = userMapping.fields().get(field);
+            boolean overridden = fm != null && fm.columnType() != null;
+            notes.add("column \"" + field + "\": " + (overridden ? "columnType \"" + fm.columnType()
+                    + "\" from the mapping; detection said " : "") + why);
+        });
+        for (ColumnProfile p : inferred.columns()) {
+            if (p.nonEmpty() == 0) {
+                notes.add("column \"" + p.name() + "\" is blank (no value in any row): left out of the model");
+            }
+            if (p.numbers() != null && p.numbers().strayCells() > 0 && "value".equals(columnTypes.get(p.name()))) {
+                warnings.add("measure \"" + p.name() + "\": " + p.numbers().strayCells() + " cell(s) are not numbers"
+                        + " (listed as type errors with row and value); their rows are kept with the amount empty."
+                        + " Set \"type\": \"string\" for the field in the mapping file to keep the column as text");
+            }
+        }
         FiscalModel model = FiscalSuggester.model(sourceSchema, columnTypes, user);
         for (Field f : sourceSchema.fields()) {
             if (f.extras().has("missingValues")) {
@@ -145,11 +164,41 @@ public final class Loader {
             writeAtomically(outDir.resolve(Mapping.FILE_NAME), Json.write(effective.toJson()));
             writeAtomically(outDir.resolve("datapackage.json"), pkg.toBytes());
             return new InitResult(true, outDir, dataPath, pkg, effective, reused, format, out.rows, out.totals(),
-                    report, warnings);
+                    report, warnings, notes);
         } catch (IOException e) {
             throw new CofferException(ErrorCode.INTERNAL, "cannot write the package to " + outDir + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A number column with stray non-number cells that is not a measure is kept as text, so no value is lost;
+     * in a measure the stray cells are row-level errors.
+     */
+    private static TableSchema textWhereNotAmounts(TableSchema schema, List<ColumnProfile> profiles,
+                                                   Map<String, String> columnTypes, Mapping user, List<String> warnings) {
+        List<Field> fields = new ArrayList<>();
+        boolean changed = false;
+        for (Field f : schema.fields()) {
+            ColumnProfile p = profiles.stream().filter(c -> c.name().equals(f.name())).findFirst().orElse(null);
+            Mapping.FieldMapping m = user.fields().get(f.name());
+            boolean userTyped = m != null && m.type() != null;
+            if (!userTyped && p != null && p.numbers() != null && p.numbers().strayCells() > 0
+                    && f.type().equals("number") && !"value".equals(columnTypes.get(f.name()))) {
+                fields.add(new Field(f.name(), "string", null, f.title(), f.description(), f.constraints(), null, null,
+                        null, withoutMissingValues(f)));
+                changed = true;
+            } else {
+                fields.add(f);
+            }
+        }
+        return changed ? schema.withFields(fields) : schema;
+    }
+
+    private static ObjectNode withoutMissingValues(Field f) {
+        ObjectNode e = f.extras();
+        e.remove("missingValues");
+        return e;
     }
 
     private static void writeAtomically(Path target, byte[] bytes) throws IOException {
@@ -278,6 +327,9 @@ public final class Loader {
                         if (sums[i] != null) {
                             sums[i] = sums[i].add(new BigDecimal(v));
                         }
+                    } else if (checks[i].kind == FieldCheck.Kind.NUMBER && status[i] != FieldCheck.OK) {
+                        // Reported as a type error (row, field, value); the normalised file stays valid.
+                        out.cell(b, 0, 0);
                     } else {
                         out.cell(b, s, len);
                         if (sums[i] != null && status[i] == FieldCheck.OK) {
