@@ -121,10 +121,16 @@ public final class FiscalSuggester {
                 out.put(f.name(), "date:fiscal-year");
                 continue;
             }
-            String c = p != null && p.nonEmpty() == 0 || NOT_MODELLED.matcher(w).matches() ? null : conceptOf(w);
-            if (c == null) {
-                out.put(f.name(), "");
+            if (p != null && p.nonEmpty() == 0) {
+                out.put(f.name(), ""); // a blank column: nothing to drill
                 continue;
+            }
+            String c = NOT_MODELLED.matcher(w).matches() ? null : conceptOf(w);
+            if (c == null) {
+                // No known concept: the column still gets a dimension of its own, shared with the columns of the
+                // same stem ("Cost Centre" and "Cost Centre Name"), so every column can be drilled and cut.
+                String st = stemOf(w);
+                c = GENERIC + (st.isEmpty() ? w : st);
             }
             concept.put(f.name(), c);
             boolean label = LABEL.matcher(w).matches() && !CODE.matcher(w).matches();
@@ -135,6 +141,16 @@ public final class FiscalSuggester {
             }
             isLabel.put(f.name(), label);
             stem.put(f.name(), stemOf(w));
+        }
+        Set<String> usedConcepts = new HashSet<>(CONCEPTS.keySet());
+        usedConcepts.add("date");
+        Map<String, String> genericName = new HashMap<>();
+        for (Map.Entry<String, String> e : concept.entrySet()) {
+            if (e.getValue().startsWith(GENERIC)) {
+                String slugged = genericName.computeIfAbsent(e.getValue(),
+                        k -> slug(stemOrName(k.substring(GENERIC.length()), e.getKey()), "dimension", usedConcepts));
+                e.setValue(slugged);
+            }
         }
         // Pass 2: levels per concept in column order; a label joins the code with the same stem, or the last code.
         Map<String, Integer> levels = new HashMap<>();
@@ -187,6 +203,13 @@ public final class FiscalSuggester {
             }
         }
         return out;
+    }
+
+    private static final String GENERIC = "\u0000";
+
+    private static String stemOrName(String stem, String name) {
+        String ascii = Normalizer.normalize(stem, Normalizer.Form.NFKD).replaceAll("\\p{M}", "");
+        return ascii.matches(".*[A-Za-z0-9].*") ? stem : name;
     }
 
     private static String conceptOf(String w) {
