@@ -109,6 +109,10 @@ public final class Loader {
             notes.add("column \"" + field + "\": " + (overridden ? "columnType \"" + fm.columnType()
                     + "\" from the mapping; detection said " : "") + why);
         });
+        if (format.headerRecord() > 0) {
+            notes.add("the header is record " + (format.headerRecord() + 1) + ": the " + format.headerRecord()
+                    + " record(s) above it (titles, notes) are not part of the table");
+        }
         for (ColumnProfile p : inferred.columns()) {
             if (p.nonEmpty() == 0) {
                 notes.add("column \"" + p.name() + "\" is blank (no value in any row): left out of the model");
@@ -236,6 +240,9 @@ public final class Loader {
         src.put("delimiter", String.valueOf(source.delimiter()));
         src.put("quoteChar", String.valueOf(source.quote()));
         src.put("lineTerminator", source.lineEnding());
+        if (source.headerRecord() > 0) {
+            src.put("headerRecord", source.headerRecord());
+        }
         src.put("bytes", o.bytes());
         src.put("rows", o.rows());
         Resource r = new Resource(name, List.of(dataPath), null, "csv", "text/csv", "utf-8",
