@@ -141,13 +141,19 @@ public final class Loader {
             CsvScan.Outcome o;
             try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(part),
                     StandardCharsets.UTF_8), 1 << 16)) {
-                out = new Normaliser(new CsvOut(w), sourceSchema, columnTypes);
+                out = new Normaliser(new CsvOut(w), sourceSchema, columnTypes, inferred.columns());
                 out.header();
                 try (TableCheck check = new TableCheck(sourceSchema, options, errors, out, false, false);
                      InputStream in = Files.newInputStream(csv)) {
                     o = CsvScan.run(in, Files.size(csv), format, check, "write", progress);
                     RowShape.outcome(o, format, errors);
                     check.finish();
+                    if (out.totalRows.totals > 0) {
+                        notes.add(out.totalRows.totals + " total or subtotal row(s) kept out of the facts (rows "
+                                + out.totalRows.shown + (out.totalRows.totals > out.totalRows.shown.size() ? ", ..." : "")
+                                + "): a total word with an empty key column, or amounts equal to the sum of the rows"
+                                + " above");
+                    }
                     if (check.blankRows > 0) {
                         warnings.add(check.blankRows + " blank row(s) dropped");
                     }
@@ -295,19 +301,33 @@ public final class Loader {
         private final CsvOut out;
         private final TableSchema schema;
         private final BigDecimal[] sums;
+        private final BigDecimal[] values;
+        final TotalRows totalRows;
         long rows;
 
-        Normaliser(CsvOut out, TableSchema schema, Map<String, String> columnTypes) {
+        Normaliser(CsvOut out, TableSchema schema, Map<String, String> columnTypes, List<ColumnProfile> profiles) {
             this.out = out;
             this.schema = schema;
-            this.sums = new BigDecimal[schema.fields().size()];
+            int n = schema.fields().size();
+            this.sums = new BigDecimal[n];
+            this.values = new BigDecimal[n];
+            boolean[] measure = new boolean[n];
+            boolean[] filled = new boolean[n];
+            boolean[] text = new boolean[n];
             for (int i = 0; i < sums.length; i++) {
                 Field f = schema.fields().get(i);
                 boolean numeric = f.type().equals("number") || f.type().equals("integer");
                 if (numeric && "value".equals(columnTypes.get(f.name()))) {
                     sums[i] = BigDecimal.ZERO;
+                    measure[i] = true;
+                    continue;
                 }
+                ColumnProfile p = i < profiles.size() ? profiles.get(i) : null;
+                long all = p == null ? 0 : p.nonEmpty() + p.empty();
+                filled[i] = all > 0 && p.nonEmpty() * 5 >= all * 4;
+                text[i] = f.type().equals("string");
             }
+            this.totalRows = new TotalRows(filled, text, measure);
         }
 
         void header() throws IOException {
@@ -318,9 +338,20 @@ public final class Loader {
         }
 
         @Override
-        public void write(Row row, int[] status, FieldCheck[] checks) {
+        public void write(Row row, long rowNumber, int[] status, FieldCheck[] checks) {
             try {
                 char[] b = row.chars;
+                for (int i = 0; i < checks.length; i++) {
+                    values[i] = null;
+                    if (sums[i] != null && i < row.size() && status[i] == FieldCheck.OK) {
+                        int s = row.start(i);
+                        values[i] = new BigDecimal(checks[i].normalised(b, s, row.end(i) - s));
+                    }
+                }
+                if (totalRows.isTotal(rowNumber, values, i -> i < row.size() ? row.get(i) : "",
+                        i -> i >= row.size() || status[i] == FieldCheck.MISSING || row.end(i) == row.start(i))) {
+                    return; // a total or subtotal row: reported, kept out of the facts
+                }
                 for (int i = 0; i < checks.length; i++) {
                     if (i >= row.size() || status[i] == FieldCheck.MISSING) {
                         out.cell(b, 0, 0);
@@ -329,19 +360,15 @@ public final class Loader {
                     int s = row.start(i);
                     int len = row.end(i) - s;
                     if (status[i] == FieldCheck.OK && checks[i].kind == FieldCheck.Kind.NUMBER) {
-                        String v = checks[i].normalised(b, s, len);
-                        out.cell(v);
-                        if (sums[i] != null) {
-                            sums[i] = sums[i].add(new BigDecimal(v));
-                        }
+                        out.cell(checks[i].normalised(b, s, len));
                     } else if (checks[i].kind == FieldCheck.Kind.NUMBER && status[i] != FieldCheck.OK) {
                         // Reported as a type error (row, field, value); the normalised file stays valid.
                         out.cell(b, 0, 0);
                     } else {
                         out.cell(b, s, len);
-                        if (sums[i] != null && status[i] == FieldCheck.OK) {
-                            sums[i] = sums[i].add(new BigDecimal(checks[i].normalised(b, s, len)));
-                        }
+                    }
+                    if (values[i] != null) {
+                        sums[i] = sums[i].add(values[i]);
                     }
                 }
                 out.endRow();

@@ -97,7 +97,7 @@ class RealFilesTest {
             } else {
                 problems.add("total of '" + field + "': " + got + " != expected " + want + " "
                         + pkg.resources().get(0).schema().field(field).map(Object::toString).orElse("") + " "
-                        + r.report().toText().subList(0, Math.min(3, r.report().toText().size())));
+                        + r.report().toText().subList(0, Math.min(3, r.report().toText().size())) + r.notes());
             }
         }
         boolean allInModel = true;
