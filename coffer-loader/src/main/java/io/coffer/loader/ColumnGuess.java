@@ -54,6 +54,8 @@ final class ColumnGuess {
             "N/A", "NA", "na", "n.a.", "nfp", "np", "null", "NULL", "none", "None", "x", "X", ":", "*", "?", "#N/A");
     private static final int MAX_PLACEHOLDERS = 8;
     private static final int DISTINCT_CAP = 1000;
+    /** Non-number cells a number column may have before a fifth of its cells decides (see accept). */
+    static final int STRAY_CELLS = 5;
 
     final String name;
     final String label;
@@ -71,6 +73,24 @@ final class ColumnGuess {
     private int dates = (1 << DATES.length) - 1;
     private int datetimes = (1 << DATETIMES.length) - 1;
     private final LongSet distinct = new LongSet(DISTINCT_CAP);
+    private final Decoration deco = new Decoration();
+    /** Cells that missed each number style (see {@link #STRAY_CELLS}). */
+    private final int[] styleFails = new int[NumberStyle.ALL.length];
+    long affixCells;
+    long parenthesesCells;
+    long trailingMinusCells;
+    /** Cells whose last '.' (resp. ',') is followed by one to three digits, then the end: a decimal part there. */
+    long dotFractionCells;
+    long commaFractionCells;
+    long negativeCells;
+    /** Plain integer cells: digit widths, whether each is the one before plus one (a row number), range. */
+    long integerCells;
+    int minIntWidth = Integer.MAX_VALUE;
+    int maxIntWidth;
+    boolean sequential = true;
+    private long previous = Long.MIN_VALUE;
+    long maxInteger = Long.MIN_VALUE;
+    long minInteger = Long.MAX_VALUE;
     /** Placeholder cells seen, exactly as written (e.g. {@code "- "}). */
     final java.util.List<String> placeholders = new java.util.ArrayList<>(2);
 
@@ -99,15 +119,44 @@ final class ColumnGuess {
             return;
         }
         examined++;
-        boolean plain = (integer || numbers != 0) && NumberStyle.isInteger(b, off, len);
+        int cs = off;
+        int cl = len;
+        boolean decorated = false;
+        if ((integer || numbers != 0) && Decoration.decorated(b, off, len) && deco.strip(b, off, len)) {
+            decorated = true;
+            cs = deco.start;
+            cl = deco.end - deco.start;
+            if (deco.affix) affixCells++;
+            if (deco.parentheses) parenthesesCells++;
+            if (deco.trailingMinus) trailingMinusCells++;
+        }
+        boolean plain = !decorated && (integer || numbers != 0) && NumberStyle.isInteger(b, off, len);
         if (integer && !plain) {
             integer = false;
+        }
+        if (plain) {
+            integerStats(b, off, len);
+        } else if (numbers != 0) {
+            fractions(b, cs, cl);
         }
         if (year) {
             year = plain && len == 4 && b[off] >= '1' && b[off] <= '2';
         }
         if (numbers != 0 && !plain) {
-            numbers = NumberStyle.fits(b, off, len, numbers);
+            int fit = NumberStyle.fits(b, cs, cl, numbers);
+            if (fit != numbers) {
+                for (NumberStyle st : NumberStyle.ALL) {
+                    int bit = st.bit();
+                    if ((numbers & bit) != 0 && (fit & bit) == 0) {
+                        int f = ++styleFails[st.ordinal()];
+                        // A few stray words in an amount column (a name shifted into it, a note) are row-level
+                        // errors, not a text column: a style dies once more than a fifth of the cells miss it.
+                        if (f > STRAY_CELLS && f * 5 > examined) {
+                            numbers &= ~bit;
+                        }
+                    }
+                }
+            }
         }
         if (bool) {
             bool = isBooleanWord(b, off, len);
@@ -126,8 +175,50 @@ final class ColumnGuess {
         }
     }
 
+    private void integerStats(char[] b, int off, int len) {
+        integerCells++;
+        long v = 0;
+        int i = off;
+        boolean neg = b[i] == '-';
+        if (neg || b[i] == '+') i++;
+        int w = off + len - i;
+        for (; i < off + len; i++) v = v * 10 + (b[i] - '0');
+        if (neg) {
+            v = -v;
+            negativeCells++;
+        }
+        minIntWidth = Math.min(minIntWidth, w);
+        maxIntWidth = Math.max(maxIntWidth, w);
+        if (previous != Long.MIN_VALUE && v != previous + 1) sequential = false;
+        previous = v;
+        maxInteger = Math.max(maxInteger, v);
+        minInteger = Math.min(minInteger, v);
+    }
+
+    private void fractions(char[] b, int off, int len) {
+        if (deco.negative || b[off] == '-') negativeCells++;
+        int digits = 0;
+        for (int i = off + len - 1; i >= off; i--) {
+            char c = b[i];
+            if (Cells.isDigit(c)) {
+                digits++;
+                continue;
+            }
+            if (((digits >= 1 && digits <= 2) || digits >= 4) && i > off) {
+                if (c == '.') dotFractionCells++;
+                if (c == ',') commaFractionCells++;
+            }
+            return;
+        }
+    }
+
+    /** Number cells that are not numbers of the chosen style: row-level errors when the column is an amount. */
+    long strayCells(NumberStyle style) {
+        return styleFails[style.ordinal()];
+    }
+
     private boolean placeholder(char[] b, int off, int len) {
-        if (len > 6) {
+        if (len > 12) {
             return false;
         }
         String v = new String(b, off, len);
@@ -238,8 +329,11 @@ final class ColumnGuess {
                 f = hinted;
             }
         }
-        if (f.type().equals("number") && hint == null && CODE_NAME.matcher(name).matches()) {
+        if (f.type().equals("number") && hint == null && CODE_NAME.matcher(name).matches() && !decoratedNumbers()) {
             f = Field.of(name, "string");
+        }
+        if (!f.type().equals("number")) {
+            style = null;
         }
         ObjectNode extras = null;
         if (!placeholders.isEmpty() && !f.type().equals("string")) {
@@ -249,7 +343,8 @@ final class ColumnGuess {
             mv.add("");
             placeholders.forEach(mv::add);
         }
-        return new Field(name, f.type(), f.format(), title, null, null, f.decimalChar(), f.groupChar(), null, extras);
+        Boolean bare = style != null && decoratedNumbers() ? Boolean.FALSE : null;
+        return new Field(name, f.type(), f.format(), title, null, null, f.decimalChar(), f.groupChar(), bare, extras);
     }
 
     private Field byHint(boolean commaDecimalFirst) {
@@ -257,7 +352,7 @@ final class ColumnGuess {
             case "string" -> Field.of(name, "string");
             case "integer" -> integer || nonEmpty == 0 ? Field.of(name, "integer") : null;
             case "year" -> year && integer || nonEmpty == 0 ? Field.of(name, "year") : null;
-            case "number" -> numbers != 0 || nonEmpty == 0 ? number(commaDecimalFirst) : null;
+            case "number" -> liveNumbers() != 0 || nonEmpty == 0 ? number(commaDecimalFirst) : null;
             case "date" -> dates != 0 ? date() : null;
             case "datetime" -> datetimes != 0 ? datetime() : null;
             case "boolean" -> bool && nonEmpty > 0 ? Field.of(name, "boolean") : null;
@@ -275,7 +370,7 @@ final class ColumnGuess {
         if (integer) {
             return Field.of(name, year && YEAR_NAME.matcher(name).matches() ? "year" : "integer");
         }
-        if (numbers != 0) {
+        if (liveNumbers() != 0) {
             return number(commaDecimalFirst);
         }
         if (dates != 0) {
@@ -287,16 +382,66 @@ final class ColumnGuess {
         return Field.of(name, "string");
     }
 
-    private Field number(boolean commaDecimalFirst) {
-        NumberStyle style = NumberStyle.DOT;
-        for (NumberStyle s : commaDecimalFirst ? COMMA_FIRST : DOT_FIRST) {
-            if ((numbers & s.bit()) != 0) {
-                style = s;
-                break;
+    /** The number styles that at least four fifths of the examined cells fit. */
+    int liveNumbers() {
+        int out = numbers;
+        for (NumberStyle st : NumberStyle.ALL) {
+            if ((out & st.bit()) != 0 && styleFails[st.ordinal()] * 5L > examined) {
+                out &= ~st.bit();
             }
         }
+        return out;
+    }
+
+    /** The number style chosen by {@link #decide} (null when the column is not a number). */
+    NumberStyle style;
+
+    private Field number(boolean commaDecimalFirst) {
+        NumberStyle chosen = NumberStyle.DOT;
+        int live = liveNumbers();
+        int fewest = Integer.MAX_VALUE;
+        // The style most cells fit; ties go by the file's decimal preference.
+        for (NumberStyle s : commaDecimalFirst ? COMMA_FIRST : DOT_FIRST) {
+            if ((live & s.bit()) != 0 && styleFails[s.ordinal()] < fewest) {
+                chosen = s;
+                fewest = styleFails[s.ordinal()];
+            }
+        }
+        style = chosen;
         Field f = Field.of(name, "number");
-        return style == NumberStyle.DOT ? f : f.withNumberChars(style.decimalChar(), style.groupChar());
+        return chosen == NumberStyle.DOT ? f : f.withNumberChars(chosen.decimalChar(), chosen.groupChar());
+    }
+
+    ColumnProfile.Numbers numbersProfile(String type) {
+        if (!type.equals("number") && !type.equals("integer")) {
+            return null;
+        }
+        long fractions = style == null ? 0 : style.decimal == ',' ? commaFractionCells : dotFractionCells;
+        return new ColumnProfile.Numbers(affixCells, parenthesesCells, trailingMinusCells, fractions, negativeCells,
+                integerCells, integerCells == 0 ? 0 : minIntWidth, maxIntWidth, sequential && integerCells > 1,
+                integerCells == 0 ? 0 : minInteger, integerCells == 0 ? 0 : maxInteger,
+                style == null ? 0 : strayCells(style));
+    }
+
+    /** Whether the cells carry currency signs, parentheses or a trailing minus (Table Schema bareNumber false). */
+    boolean decoratedNumbers() {
+        return affixCells + parenthesesCells + trailingMinusCells > 0;
+    }
+
+    /** -1 when every number cell fits only comma decimals, 1 when only dot decimals, else 0 (a file-level vote). */
+    int decimalVote() {
+        int live = liveNumbers();
+        if (live == 0 || integer) {
+            return 0;
+        }
+        int dot = 0;
+        int comma = 0;
+        for (NumberStyle st : NumberStyle.ALL) {
+            if ((live & st.bit()) != 0) {
+                if (st.decimal == '.') dot++; else comma++;
+            }
+        }
+        return dot == 0 ? -1 : comma == 0 ? 1 : 0;
     }
 
     private Field date() {

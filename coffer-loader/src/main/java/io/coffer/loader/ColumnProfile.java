@@ -12,7 +12,33 @@ package io.coffer.loader;
  * @param distinctCapped  true when there are at least 1000 distinct values
  * @param maxLength       longest value, in chars
  * @param fiscalYearText  every value is a fiscal year like {@code 2018/19} (kept as text)
+ * @param numbers         how the numbers of a number or integer column are written, or null
  */
 public record ColumnProfile(String name, String label, String type, long nonEmpty, long empty, int distinct,
-                            boolean distinctCapped, int maxLength, boolean fiscalYearText) {
+                            boolean distinctCapped, int maxLength, boolean fiscalYearText, Numbers numbers) {
+    public ColumnProfile(String name, String label, String type, long nonEmpty, long empty, int distinct,
+                         boolean distinctCapped, int maxLength, boolean fiscalYearText) {
+        this(name, label, type, nonEmpty, empty, distinct, distinctCapped, maxLength, fiscalYearText, null);
+    }
+
+    /**
+     * What the cells of a numeric column look like, for telling amounts from identifiers.
+     *
+     * @param affixCells        cells with a currency sign or code around the number
+     * @param parenthesesCells  accounting negatives {@code (12.50)}
+     * @param trailingMinusCells negatives written {@code 12.50-}
+     * @param fractionCells     cells with a decimal part
+     * @param integerCells      plain integer cells (the rest of the fields below describe them)
+     * @param minIntWidth       fewest digits of a plain integer cell
+     * @param maxIntWidth       most digits
+     * @param sequential        every integer is the one above plus one (a row number)
+     * @param strayCells        cells that are not numbers of the chosen style (row-level errors in an amount)
+     */
+    public record Numbers(long affixCells, long parenthesesCells, long trailingMinusCells, long fractionCells,
+                          long negativeCells, long integerCells, int minIntWidth, int maxIntWidth, boolean sequential,
+                          long minInteger, long maxInteger, long strayCells) {
+        public boolean decorated() {
+            return affixCells + parenthesesCells + trailingMinusCells > 0;
+        }
+    }
 }

@@ -16,15 +16,24 @@ import java.util.Objects;
  * @param header      whether the first record holds column names
  * @param certain     false when the encoding is only a default (an all-ASCII sample read as UTF-8), so that a
  *                    later non-UTF-8 byte switches to the single-byte fallback instead of being an error
+ * @param headerRecord records above the header (titles, notes, a query an export left on top), skipped when reading
  */
 public record CsvFormat(Charset charset, boolean bom, char delimiter, char quote, String lineEnding, boolean header,
-                        boolean certain) {
+                        boolean certain, int headerRecord) {
+    public CsvFormat(Charset charset, boolean bom, char delimiter, char quote, String lineEnding, boolean header,
+                     boolean certain) {
+        this(charset, bom, delimiter, quote, lineEnding, header, certain, 0);
+    }
+
     /** What Coffer writes: UTF-8 without BOM, comma, double quote, LF. */
     public static final CsvFormat NORMALISED = new CsvFormat(StandardCharsets.UTF_8, false, ',', '"', "\n", true, true);
 
     public CsvFormat {
         Objects.requireNonNull(charset, "charset is null");
         Objects.requireNonNull(lineEnding, "lineEnding is null");
+        if (headerRecord < 0) {
+            throw new IllegalArgumentException("headerRecord must not be negative");
+        }
         if (delimiter == quote || delimiter == '\n' || delimiter == '\r' || quote == '\n' || quote == '\r') {
             throw new IllegalArgumentException("delimiter '" + delimiter + "' and quote '" + quote
                     + "' must differ and must not be line breaks");
@@ -32,19 +41,23 @@ public record CsvFormat(Charset charset, boolean bom, char delimiter, char quote
     }
 
     public CsvFormat withCharset(Charset cs, boolean isCertain) {
-        return new CsvFormat(cs, bom, delimiter, quote, lineEnding, header, isCertain);
+        return new CsvFormat(cs, bom, delimiter, quote, lineEnding, header, isCertain, headerRecord);
     }
 
     public CsvFormat withDelimiter(char d) {
-        return new CsvFormat(charset, bom, d, quote, lineEnding, header, certain);
+        return new CsvFormat(charset, bom, d, quote, lineEnding, header, certain, headerRecord);
     }
 
     public CsvFormat withQuote(char q) {
-        return new CsvFormat(charset, bom, delimiter, q, lineEnding, header, certain);
+        return new CsvFormat(charset, bom, delimiter, q, lineEnding, header, certain, headerRecord);
     }
 
     public CsvFormat withHeader(boolean h) {
-        return new CsvFormat(charset, bom, delimiter, quote, lineEnding, h, certain);
+        return new CsvFormat(charset, bom, delimiter, quote, lineEnding, h, certain, headerRecord);
+    }
+
+    public CsvFormat withHeaderRecord(int records) {
+        return new CsvFormat(charset, bom, delimiter, quote, lineEnding, header, certain, records);
     }
 
     /** The CSV Dialect describing this format in a descriptor. */

@@ -78,6 +78,10 @@ final class CsvScan {
                     .build(new RowHandler(), reader);
             Iterator<Row> it = csv.iterator();
             boolean headerPending = fmt.header();
+            while (rowNumber < fmt.headerRecord() && it.hasNext()) {
+                it.next(); // lines above the table (a title, notes): reported by init, not data
+                rowNumber++;
+            }
             while (it.hasNext()) {
                 Row row = it.next();
                 rowNumber++;

@@ -35,6 +35,8 @@ final class FieldCheck {
     final Kind kind;
     private final char decimal;
     private final char group;
+    /** Reused for bareNumber: false cells (one pass reads one row at a time). */
+    private final Decoration deco = new Decoration();
     private final boolean bare;
     private final DatePattern[] patterns;
     private final Set<String> trueValues;
@@ -313,16 +315,22 @@ final class FieldCheck {
         int i = off;
         int end = off + len;
         boolean rewrite = false;
-        if (!bare) {
-            while (i < end && !Cells.isDigit(b[i]) && b[i] != '-' && b[i] != '+' && b[i] != decimal) {
-                i++;
+        if (!bare && Decoration.decorated(b, off, len)) {
+            // Currency signs and codes, accounting parentheses and a trailing minus (bareNumber: false).
+            if (!deco.strip(b, off, len)) {
+                return NOT_A_NUMBER;
             }
-            while (end > i && !Cells.isDigit(b[end - 1])) {
-                end--;
-            }
-            rewrite = i != off || end != off + len;
+            int r = numberSyntax(b, deco.start, deco.end - deco.start, true);
+            return r == NOT_A_NUMBER ? r : REWRITE;
         }
-        if (i < end && (b[i] == '-' || b[i] == '+')) {
+        return numberSyntax(b, i, end - i, false);
+    }
+
+    private int numberSyntax(char[] b, int off, int len, boolean unsigned) {
+        int i = off;
+        int end = off + len;
+        boolean rewrite = false;
+        if (!unsigned && i < end && (b[i] == '-' || b[i] == '+')) {
             i++;
         }
         int digits = 0;
@@ -330,7 +338,7 @@ final class FieldCheck {
             char c = b[i];
             if (Cells.isDigit(c)) {
                 digits++;
-            } else if (group != 0 && c == group && digits > 0) {
+            } else if (isGroup(c) && digits > 0) {
                 rewrite = true;
             } else {
                 break;
@@ -367,25 +375,28 @@ final class FieldCheck {
         return rewrite ? REWRITE : CANONICAL;
     }
 
-    /** A valid number cell as {@code -1234.5}: dot decimal, no grouping, no currency signs. */
+    private boolean isGroup(char c) {
+        return group != 0 && (c == group || (Decoration.isSpace(group) && Decoration.isSpace(c) && c != '\t'));
+    }
+
+    /** A valid number cell as {@code -1234.5}: dot decimal, no grouping, no currency signs or parentheses. */
     String canonicalNumber(char[] b, int off, int len) {
         if (numberSyntax(b, off, len) == CANONICAL) {
             return new String(b, off, len);
         }
         int i = off;
         int end = off + len;
-        if (!bare) {
-            while (i < end && !Cells.isDigit(b[i]) && b[i] != '-' && b[i] != '+' && b[i] != decimal) {
-                i++;
-            }
-            while (end > i && !Cells.isDigit(b[end - 1])) {
-                end--;
+        StringBuilder out = new StringBuilder(len);
+        if (!bare && Decoration.decorated(b, off, len) && deco.strip(b, off, len)) {
+            i = deco.start;
+            end = deco.end;
+            if (deco.negative) {
+                out.append('-');
             }
         }
-        StringBuilder out = new StringBuilder(end - i);
         for (; i < end; i++) {
             char c = b[i];
-            if (group != 0 && c == group) {
+            if (isGroup(c)) {
                 continue;
             }
             out.append(c == decimal ? '.' : c);

@@ -107,8 +107,7 @@ public final class FiscalSuggester {
             String w = normalise(f.name());
             ColumnProfile p = byName.get(f.name());
             boolean numeric = f.type().equals("number") || f.type().equals("integer");
-            if (numeric && !NOT_AMOUNT.matcher(w).matches()
-                    && (AMOUNT.matcher(w).matches() || YEARISH_NAME.matcher(f.name().strip()).matches())) {
+            if (numeric && MeasureRule.judge(f, p).measure()) {
                 out.put(f.name(), "value");
                 continue;
             }
@@ -122,10 +121,16 @@ public final class FiscalSuggester {
                 out.put(f.name(), "date:fiscal-year");
                 continue;
             }
-            String c = p != null && p.nonEmpty() == 0 || NOT_MODELLED.matcher(w).matches() ? null : conceptOf(w);
-            if (c == null) {
-                out.put(f.name(), "");
+            if (p != null && p.nonEmpty() == 0) {
+                out.put(f.name(), ""); // a blank column: nothing to drill
                 continue;
+            }
+            String c = NOT_MODELLED.matcher(w).matches() ? null : conceptOf(w);
+            if (c == null) {
+                // No known concept: the column still gets a dimension of its own, shared with the columns of the
+                // same stem ("Cost Centre" and "Cost Centre Name"), so every column can be drilled and cut.
+                String st = stemOf(w);
+                c = GENERIC + (st.isEmpty() ? w : st);
             }
             concept.put(f.name(), c);
             boolean label = LABEL.matcher(w).matches() && !CODE.matcher(w).matches();
@@ -136,6 +141,16 @@ public final class FiscalSuggester {
             }
             isLabel.put(f.name(), label);
             stem.put(f.name(), stemOf(w));
+        }
+        Set<String> usedConcepts = new HashSet<>(CONCEPTS.keySet());
+        usedConcepts.add("date");
+        Map<String, String> genericName = new HashMap<>();
+        for (Map.Entry<String, String> e : concept.entrySet()) {
+            if (e.getValue().startsWith(GENERIC)) {
+                String slugged = genericName.computeIfAbsent(e.getValue(),
+                        k -> slug(stemOrName(k.substring(GENERIC.length()), e.getKey()), "dimension", usedConcepts));
+                e.setValue(slugged);
+            }
         }
         // Pass 2: levels per concept in column order; a label joins the code with the same stem, or the last code.
         Map<String, Integer> levels = new HashMap<>();
@@ -175,6 +190,26 @@ public final class FiscalSuggester {
         Map<String, String> ordered = new LinkedHashMap<>();
         schema.fields().forEach(f -> ordered.put(f.name(), out.getOrDefault(f.name(), "")));
         return ordered;
+    }
+
+    /** Why each numeric column is or is not a measure, in schema order (for the init report). */
+    public static Map<String, String> explanations(TableSchema schema, List<ColumnProfile> profiles) {
+        Map<String, ColumnProfile> byName = new HashMap<>();
+        profiles.forEach(p -> byName.put(p.name(), p));
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Field f : schema.fields()) {
+            if (f.type().equals("number") || f.type().equals("integer")) {
+                out.put(f.name(), MeasureRule.judge(f, byName.get(f.name())).explain());
+            }
+        }
+        return out;
+    }
+
+    private static final String GENERIC = "\u0000";
+
+    private static String stemOrName(String stem, String name) {
+        String ascii = Normalizer.normalize(stem, Normalizer.Form.NFKD).replaceAll("\\p{M}", "");
+        return ascii.matches(".*[A-Za-z0-9].*") ? stem : name;
     }
 
     private static String conceptOf(String w) {

@@ -74,14 +74,20 @@ public final class Inference {
         if (sink.columns == null) {
             sink.init(Headers.generated(0));
         }
-        boolean commaFirst = format.delimiter() == ';';
+        // Ambiguous columns ("1,234", "1.500") follow the file: the style that the unambiguous columns use, and
+        // comma decimals in ';'-separated files when nothing decides.
+        int vote = 0;
+        for (ColumnGuess g : sink.columns) {
+            vote += g.decimalVote();
+        }
+        boolean commaFirst = vote < 0 || (vote == 0 && format.delimiter() == ';');
         List<Field> fields = new ArrayList<>();
         List<ColumnProfile> profiles = new ArrayList<>();
         for (ColumnGuess g : sink.columns) {
             Field f = g.decide(commaFirst);
             fields.add(f);
             profiles.add(new ColumnProfile(g.name, g.label == null ? g.name : g.label, f.type(), g.nonEmpty, g.empty,
-                    g.distinctValues(), g.distinctCapped(), g.maxLength, g.fiscalYearText()));
+                    g.distinctValues(), g.distinctCapped(), g.maxLength, g.fiscalYearText(), g.numbersProfile(f.type())));
         }
         TableSchema schema = new TableSchema(fields, List.of(), missingValues, null, null);
         double seconds = (System.nanoTime() - started) / 1e9;

@@ -23,13 +23,16 @@ import java.util.Map;
  * @param report        validation of the input against the schema chosen (types, constraints, keys, structure)
  * @param warnings      things worth telling the user that are not errors (dropped blank rows, renamed columns,
  *                      placeholders read as missing, descriptor profile remarks)
+ * @param notes         why each choice was made (measure or not, rows kept out of the facts, blank columns);
+ *                      every one can be overridden in {@code mapping.json}
  */
 public record InitResult(boolean written, Path packageDir, String dataPath, DataPackage descriptor, Mapping mapping,
                          boolean mappingReused, CsvFormat source, long rows, Map<String, BigDecimal> totals,
-                         Report report, List<String> warnings) {
+                         Report report, List<String> warnings, List<String> notes) {
     public InitResult {
         totals = Collections.unmodifiableMap(new LinkedHashMap<>(totals));
         warnings = List.copyOf(warnings);
+        notes = List.copyOf(notes);
     }
 
     /** Written and without errors. */

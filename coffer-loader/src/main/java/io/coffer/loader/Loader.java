@@ -80,7 +80,7 @@ public final class Loader {
         ReportTask inferTask = inferred.report().tasks().get(0);
         if (inferTask.errorCounts().containsKey(ErrorType.SOURCE_ERROR.code())) {
             return new InitResult(false, outDir, null, null, user, reused, format, 0, Map.of(), inferred.report(),
-                    warnings);
+                    warnings, List.of());
         }
         for (ReportError e : inferTask.errors()) {
             if (e.type() == ErrorType.BLANK_LABEL || e.type() == ErrorType.DUPLICATE_LABEL) {
@@ -93,13 +93,36 @@ public final class Loader {
                 warnings.add("mapping names field \"" + name + "\", which the file does not have; ignored");
             }
         }
-        TableSchema sourceSchema = user.applyTo(inferred.schema());
-        Map<String, String> columnTypes = FiscalSuggester.columnTypes(sourceSchema, inferred.columns());
+        TableSchema appliedSchema = user.applyTo(inferred.schema());
+        Map<String, String> columnTypes = FiscalSuggester.columnTypes(appliedSchema, inferred.columns());
+        Mapping userMapping = user;
         user.fields().forEach((name, m) -> {
             if (m.columnType() != null && columnTypes.containsKey(name)) {
                 columnTypes.put(name, m.columnType());
             }
         });
+        TableSchema sourceSchema = textWhereNotAmounts(appliedSchema, inferred.columns(), columnTypes, user, warnings);
+        List<String> notes = new ArrayList<>();
+        FiscalSuggester.explanations(sourceSchema, inferred.columns()).forEach((field, why) -> {
+            Mapping.FieldMapping fm = userMapping.fields().get(field);
+            boolean overridden = fm != null && fm.columnType() != null;
+            notes.add("column \"" + field + "\": " + (overridden ? "columnType \"" + fm.columnType()
+                    + "\" from the mapping; detection said " : "") + why);
+        });
+        if (format.headerRecord() > 0) {
+            notes.add("the header is record " + (format.headerRecord() + 1) + ": the " + format.headerRecord()
+                    + " record(s) above it (titles, notes) are not part of the table");
+        }
+        for (ColumnProfile p : inferred.columns()) {
+            if (p.nonEmpty() == 0) {
+                notes.add("column \"" + p.name() + "\" is blank (no value in any row): left out of the model");
+            }
+            if (p.numbers() != null && p.numbers().strayCells() > 0 && "value".equals(columnTypes.get(p.name()))) {
+                warnings.add("measure \"" + p.name() + "\": " + p.numbers().strayCells() + " cell(s) are not numbers"
+                        + " (listed as type errors with row and value); their rows are kept with the amount empty."
+                        + " Set \"type\": \"string\" for the field in the mapping file to keep the column as text");
+            }
+        }
         FiscalModel model = FiscalSuggester.model(sourceSchema, columnTypes, user);
         for (Field f : sourceSchema.fields()) {
             if (f.extras().has("missingValues")) {
@@ -118,13 +141,19 @@ public final class Loader {
             CsvScan.Outcome o;
             try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(part),
                     StandardCharsets.UTF_8), 1 << 16)) {
-                out = new Normaliser(new CsvOut(w), sourceSchema, columnTypes);
+                out = new Normaliser(new CsvOut(w), sourceSchema, columnTypes, inferred.columns());
                 out.header();
                 try (TableCheck check = new TableCheck(sourceSchema, options, errors, out, false, false);
                      InputStream in = Files.newInputStream(csv)) {
                     o = CsvScan.run(in, Files.size(csv), format, check, "write", progress);
                     RowShape.outcome(o, format, errors);
                     check.finish();
+                    if (out.totalRows.totals > 0) {
+                        notes.add(out.totalRows.totals + " total or subtotal row(s) kept out of the facts (rows "
+                                + out.totalRows.shown + (out.totalRows.totals > out.totalRows.shown.size() ? ", ..." : "")
+                                + "): a total word with an empty key column, or amounts equal to the sum of the rows"
+                                + " above");
+                    }
                     if (check.blankRows > 0) {
                         warnings.add(check.blankRows + " blank row(s) dropped");
                     }
@@ -145,11 +174,41 @@ public final class Loader {
             writeAtomically(outDir.resolve(Mapping.FILE_NAME), Json.write(effective.toJson()));
             writeAtomically(outDir.resolve("datapackage.json"), pkg.toBytes());
             return new InitResult(true, outDir, dataPath, pkg, effective, reused, format, out.rows, out.totals(),
-                    report, warnings);
+                    report, warnings, notes);
         } catch (IOException e) {
             throw new CofferException(ErrorCode.INTERNAL, "cannot write the package to " + outDir + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A number column with stray non-number cells that is not a measure is kept as text, so no value is lost;
+     * in a measure the stray cells are row-level errors.
+     */
+    private static TableSchema textWhereNotAmounts(TableSchema schema, List<ColumnProfile> profiles,
+                                                   Map<String, String> columnTypes, Mapping user, List<String> warnings) {
+        List<Field> fields = new ArrayList<>();
+        boolean changed = false;
+        for (Field f : schema.fields()) {
+            ColumnProfile p = profiles.stream().filter(c -> c.name().equals(f.name())).findFirst().orElse(null);
+            Mapping.FieldMapping m = user.fields().get(f.name());
+            boolean userTyped = m != null && m.type() != null;
+            if (!userTyped && p != null && p.numbers() != null && p.numbers().strayCells() > 0
+                    && f.type().equals("number") && !"value".equals(columnTypes.get(f.name()))) {
+                fields.add(new Field(f.name(), "string", null, f.title(), f.description(), f.constraints(), null, null,
+                        null, withoutMissingValues(f)));
+                changed = true;
+            } else {
+                fields.add(f);
+            }
+        }
+        return changed ? schema.withFields(fields) : schema;
+    }
+
+    private static ObjectNode withoutMissingValues(Field f) {
+        ObjectNode e = f.extras();
+        e.remove("missingValues");
+        return e;
     }
 
     private static void writeAtomically(Path target, byte[] bytes) throws IOException {
@@ -187,6 +246,9 @@ public final class Loader {
         src.put("delimiter", String.valueOf(source.delimiter()));
         src.put("quoteChar", String.valueOf(source.quote()));
         src.put("lineTerminator", source.lineEnding());
+        if (source.headerRecord() > 0) {
+            src.put("headerRecord", source.headerRecord());
+        }
         src.put("bytes", o.bytes());
         src.put("rows", o.rows());
         Resource r = new Resource(name, List.of(dataPath), null, "csv", "text/csv", "utf-8",
@@ -239,19 +301,33 @@ public final class Loader {
         private final CsvOut out;
         private final TableSchema schema;
         private final BigDecimal[] sums;
+        private final BigDecimal[] values;
+        final TotalRows totalRows;
         long rows;
 
-        Normaliser(CsvOut out, TableSchema schema, Map<String, String> columnTypes) {
+        Normaliser(CsvOut out, TableSchema schema, Map<String, String> columnTypes, List<ColumnProfile> profiles) {
             this.out = out;
             this.schema = schema;
-            this.sums = new BigDecimal[schema.fields().size()];
+            int n = schema.fields().size();
+            this.sums = new BigDecimal[n];
+            this.values = new BigDecimal[n];
+            boolean[] measure = new boolean[n];
+            boolean[] filled = new boolean[n];
+            boolean[] text = new boolean[n];
             for (int i = 0; i < sums.length; i++) {
                 Field f = schema.fields().get(i);
                 boolean numeric = f.type().equals("number") || f.type().equals("integer");
                 if (numeric && "value".equals(columnTypes.get(f.name()))) {
                     sums[i] = BigDecimal.ZERO;
+                    measure[i] = true;
+                    continue;
                 }
+                ColumnProfile p = i < profiles.size() ? profiles.get(i) : null;
+                long all = p == null ? 0 : p.nonEmpty() + p.empty();
+                filled[i] = all > 0 && p.nonEmpty() * 5 >= all * 4;
+                text[i] = f.type().equals("string");
             }
+            this.totalRows = new TotalRows(filled, text, measure);
         }
 
         void header() throws IOException {
@@ -262,9 +338,20 @@ public final class Loader {
         }
 
         @Override
-        public void write(Row row, int[] status, FieldCheck[] checks) {
+        public void write(Row row, long rowNumber, int[] status, FieldCheck[] checks) {
             try {
                 char[] b = row.chars;
+                for (int i = 0; i < checks.length; i++) {
+                    values[i] = null;
+                    if (sums[i] != null && i < row.size() && status[i] == FieldCheck.OK) {
+                        int s = row.start(i);
+                        values[i] = new BigDecimal(checks[i].normalised(b, s, row.end(i) - s));
+                    }
+                }
+                if (totalRows.isTotal(rowNumber, values, i -> i < row.size() ? row.get(i) : "",
+                        i -> i >= row.size() || status[i] == FieldCheck.MISSING || row.end(i) == row.start(i))) {
+                    return; // a total or subtotal row: reported, kept out of the facts
+                }
                 for (int i = 0; i < checks.length; i++) {
                     if (i >= row.size() || status[i] == FieldCheck.MISSING) {
                         out.cell(b, 0, 0);
@@ -273,16 +360,15 @@ public final class Loader {
                     int s = row.start(i);
                     int len = row.end(i) - s;
                     if (status[i] == FieldCheck.OK && checks[i].kind == FieldCheck.Kind.NUMBER) {
-                        String v = checks[i].normalised(b, s, len);
-                        out.cell(v);
-                        if (sums[i] != null) {
-                            sums[i] = sums[i].add(new BigDecimal(v));
-                        }
+                        out.cell(checks[i].normalised(b, s, len));
+                    } else if (checks[i].kind == FieldCheck.Kind.NUMBER && status[i] != FieldCheck.OK) {
+                        // Reported as a type error (row, field, value); the normalised file stays valid.
+                        out.cell(b, 0, 0);
                     } else {
                         out.cell(b, s, len);
-                        if (sums[i] != null && status[i] == FieldCheck.OK) {
-                            sums[i] = sums[i].add(new BigDecimal(checks[i].normalised(b, s, len)));
-                        }
+                    }
+                    if (values[i] != null) {
+                        sums[i] = sums[i].add(values[i]);
                     }
                 }
                 out.endRow();

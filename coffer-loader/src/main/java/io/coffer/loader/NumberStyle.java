@@ -27,6 +27,11 @@ enum NumberStyle {
         this.group = group;
     }
 
+    /** The group separator; any space-like character stands for a space separator (exports mix them). */
+    boolean isGroup(char c) {
+        return group != 0 && (c == group || (Decoration.isSpace(group) && Decoration.isSpace(c) && c != '\t'));
+    }
+
     int bit() {
         return 1 << ordinal();
     }
@@ -100,7 +105,7 @@ enum NumberStyle {
             char c = b[i];
             if (Cells.isDigit(c)) {
                 run++;
-            } else if (group != 0 && c == group) {
+            } else if (isGroup(c)) {
                 if (grouped ? run != 3 : run < 1 || run > 3) {
                     return false;
                 }
@@ -159,7 +164,7 @@ enum NumberStyle {
         StringBuilder s = new StringBuilder(len);
         for (int i = off; i < off + len; i++) {
             char c = b[i];
-            if (c == group) {
+            if (isGroup(c)) {
                 continue;
             }
             s.append(c == decimal ? '.' : c);

@@ -85,7 +85,88 @@ public final class Sniffer {
             delimiter = delimiter(text, complete, quote);
         }
         String lineEnding = lineEnding(text, quote);
-        return new CsvFormat(cs, bomCs != null, delimiter, quote, lineEnding, true, certain);
+        return new CsvFormat(cs, bomCs != null, delimiter, quote, lineEnding, true, certain,
+                headerRecord(text, delimiter, quote, complete));
+    }
+
+    /**
+     * Records above the header: 0 unless the first record is much narrower than the table (a title, a note, a
+     * query left on top by an export); then the header is the first all-text record, about as wide as the
+     * table, that is followed by a record with a number in it.
+     */
+    static int headerRecord(String text, char d, char q, boolean complete) {
+        List<List<String>> recs = new ArrayList<>();
+        try (var reader = de.siegmar.fastcsv.reader.CsvReader.builder().fieldSeparator(d).quoteCharacter(q)
+                .skipEmptyLines(false).allowExtraFields(true).allowMissingFields(true)
+                .ofCsvRecord(text)) {
+            for (var r : reader) {
+                if (recs.size() >= 200) {
+                    break;
+                }
+                recs.add(r.getFields());
+            }
+        } catch (RuntimeException | java.io.IOException e) {
+            return 0; // unparseable sample: the reading passes report it
+        }
+        if (!complete && !recs.isEmpty()) {
+            recs.remove(recs.size() - 1);
+        }
+        if (recs.size() < 3) {
+            return 0;
+        }
+        Map<Integer, Integer> freq = new HashMap<>();
+        int width = 0;
+        int widthFreq = 0;
+        for (List<String> r : recs) {
+            int ne = nonEmpty(r);
+            if (ne >= 2) {
+                int f = freq.merge(ne, 1, Integer::sum);
+                if (f > widthFreq || (f == widthFreq && ne > width)) {
+                    width = ne;
+                    widthFreq = f;
+                }
+            }
+        }
+        int wide = Math.max(2, (width + 1) / 2);
+        if (nonEmpty(recs.get(0)) >= wide) {
+            return 0;
+        }
+        for (int k = 1; k + 1 < recs.size(); k++) {
+            List<String> r = recs.get(k);
+            if (nonEmpty(r) < wide || hasNumber(r)) {
+                continue;
+            }
+            int next = k + 1;
+            while (next < recs.size() && nonEmpty(recs.get(next)) == 0) {
+                next++;
+            }
+            if (next < recs.size() && hasNumber(recs.get(next)) && nonEmpty(recs.get(next)) >= wide) {
+                return k;
+            }
+        }
+        return 0;
+    }
+
+    private static final java.util.regex.Pattern NUMBERISH = java.util.regex.Pattern.compile(
+            "[-(]?\\p{Sc}?\\s?-?\\d[\\d.,\\s\u00A0]*\\)?\\s?\\p{Sc}?");
+
+    private static boolean hasNumber(List<String> r) {
+        for (String c : r) {
+            if (NUMBERISH.matcher(c.strip()).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int nonEmpty(List<String> r) {
+        int n = 0;
+        for (String c : r) {
+            if (!c.isBlank()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static String decode(byte[] b, int from, int to, Charset cs) {

@@ -14,7 +14,7 @@ import java.util.List;
 final class TableCheck implements CsvScan.Sink, AutoCloseable {
     /** Receives each non-blank row after checking; {@code status[i]} is a {@link FieldCheck} outcome. */
     interface RowOutput {
-        void write(Row row, int[] status, FieldCheck[] checks);
+        void write(Row row, long rowNumber, int[] status, FieldCheck[] checks);
     }
 
     private final FieldCheck[] checks;
@@ -141,7 +141,7 @@ final class TableCheck implements CsvScan.Sink, AutoCloseable {
             }
         }
         if (output != null) {
-            output.write(row, status, checks);
+            output.write(row, rowNumber, status, checks);
         }
     }
 
