@@ -1,13 +1,21 @@
-// Coffer charts: plain ES module, no build step. All view state lives in the URL
-// (?measure=&drill=&drill=&dim=&page=) so any view can be shared; the server renders the config.
+// Coffer charts: plain ES module, no build step. All view state lives in the URL so any view can be
+// shared and back/forward restore it:
+//   ?measure=amount.sum            the measure shown
+//   &dim=cofog2                    the breakdown dimension (treemap, export)
+//   &drill=cofog1.name:"07"        the drill path, in order; each step pins one member of one level
+//   &filter=time.year:2010         filters (chips); several on one attribute mean "any of"
+//   &page=2&sort=amount:desc       the facts table's page and order
+// The server renders the config (dimensions, their levels, measures) into #viz's data-config.
 
 const root = document.getElementById('viz');
+const cfg = root ? JSON.parse(root.dataset.config) : null;
+const view = root ? root.dataset.view : null;
 if (root) {
   main().catch((e) => showError('treemap', e));
 }
 
-function showError(view, e) {
-  const el = document.getElementById(view + '-status');
+function showError(v, e) {
+  const el = document.getElementById(v + '-status');
   if (el) el.textContent = 'Could not load: ' + (e && e.message ? e.message : e);
 }
 
@@ -29,40 +37,146 @@ export function formatAmount(s) {
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 const axisLabel = { formatter: (v) => compact.format(v) };
 
-const cfg = root ? JSON.parse(root.dataset.config) : null;
-const view = root ? root.dataset.view : null;
+// ------------------------------------------------------------------ model helpers
+
+const dims = cfg ? cfg.dimensions : [];
+const timeDim = cfg && cfg.time ? dims.find((d) => cfg.time.startsWith(d.ref + '.')) : null;
+/** Which dimension an attribute ref ("cofog1.name") belongs to. */
+function dimOfRef(ref) {
+  return dims.find((d) => ref === d.ref || ref.startsWith(d.ref + '.')) || null;
+}
+function refTitle(ref) {
+  for (const d of dims) if (d.headers && d.headers[ref]) return d.headers[ref];
+  const m = cfg.measures.find((x) => x.ref === ref || x.ref === ref + '.sum');
+  return m ? m.label : ref;
+}
+/** The attribute a filter on this dimension uses: the year for the time dimension, else its top level. */
+function filterRef(d) {
+  if (d === timeDim) return cfg.time;
+  return d.levels && d.levels.length ? d.levels[0].key : d.key;
+}
+function filterLabelRef(d) {
+  if (d === timeDim) return cfg.time;
+  return d.levels && d.levels.length ? d.levels[0].label : d.label;
+}
+const labels = new Map(); // "ref\u0000value" -> label, learnt from answers, for crumbs and chips
+function labelOf(ref, value) {
+  return labels.get(ref + '\u0000' + value);
+}
+
+// ------------------------------------------------------------------ state in the URL
+
+function parsePair(s) {
+  const i = s.indexOf(':');
+  if (i <= 0) return null;
+  const ref = s.slice(0, i);
+  return dimOfRef(ref) ? { ref, value: s.slice(i + 1) } : null;
+}
 
 function state() {
   const p = new URLSearchParams(location.search);
+  const levels = cfg.hierarchy ? cfg.hierarchy.levels : [];
+  const drill = [];
+  p.getAll('drill').forEach((s, i) => {
+    const pair = parsePair(s);
+    if (pair) drill.push(pair);
+    else if (levels[i]) drill.push({ ref: levels[i].key, value: s }); // older links: the first hierarchy's levels
+  });
+  const dimRef = p.get('dim');
   return {
     measure: p.get('measure') || (cfg.measures[0] && cfg.measures[0].ref),
-    drill: p.getAll('drill'),
-    dim: p.get('dim'),
+    drill,
+    filters: p.getAll('filter').map(parsePair).filter(Boolean),
+    dim: dims.find((d) => d.ref === dimRef) || null,
     page: Math.max(1, parseInt(p.get('page') || '1', 10) || 1),
-    revision: p.get('revision'),
+    sort: p.get('sort'),
   };
 }
 
-function go(changes) {
+function query(changes) {
   const p = new URLSearchParams(location.search);
   for (const [k, v] of Object.entries(changes)) {
     p.delete(k);
     if (Array.isArray(v)) v.forEach((x) => p.append(k, x));
     else if (v !== null && v !== undefined && v !== '') p.set(k, v);
   }
+  return p;
+}
+
+function go(changes) {
+  const p = query(changes);
   history.pushState(null, '', location.pathname + (p.toString() ? '?' + p : ''));
   render();
 }
 window.addEventListener('popstate', () => render());
 
+const pairText = (x) => x.ref + ':' + x.value;
+
 function quote(v) {
   return '"' + String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
 }
 
-function drillCuts(st) {
-  const levels = cfg.hierarchy ? cfg.hierarchy.levels : [];
-  return st.drill.slice(0, levels.length).map((v, i) => levels[i].key + ':' + quote(v));
+/** Babbage cut of the filters (values on one attribute OR-ed) and the drill path (AND-ed). */
+function cuts(st, opts) {
+  const o = opts || {};
+  const out = [];
+  const byRef = new Map();
+  for (const f of st.filters) {
+    if (!byRef.has(f.ref)) byRef.set(f.ref, []);
+    byRef.get(f.ref).push(quote(f.value));
+  }
+  for (const [ref, vs] of byRef) out.push(ref + ':' + vs.join(';'));
+  const drill = o.drill || st.drill;
+  for (const d of drill) out.push(d.ref + ':' + quote(d.value));
+  return out;
 }
+
+/** How many levels of dimension d the drill path pins. */
+function depthOf(drill, d) {
+  const keys = new Set((d.levels || []).map((l) => l.key));
+  return drill.filter((x) => keys.has(x.ref)).length;
+}
+function levelOf(drill, d) {
+  const ls = d.levels && d.levels.length ? d.levels : [{ key: d.key, label: d.label, title: d.title }];
+  return ls[Math.min(depthOf(drill, d), ls.length - 1)];
+}
+function exhausted(drill, d) {
+  return depthOf(drill, d) >= Math.max(1, (d.levels || []).length);
+}
+const breakdownDims = () => dims.filter((d) => d !== timeDim);
+
+/** The default breakdown: the server's choice (first classification), else the first dimension. */
+function breakdown(st) {
+  if (st.dim) return st.dim;
+  const h = cfg.hierarchy && dims.find((d) => d.ref === cfg.hierarchy.dimension);
+  return h || breakdownDims()[0] || dims[0] || null;
+}
+
+/**
+ * Where a drill goes next: deeper in the same dimension while it has levels; then a dimension numbered
+ * one higher (cofog1 -> cofog2: levels kept as separate dimensions); then the next one in model order.
+ */
+function nextDim(drill, d) {
+  if (!exhausted(drill, d)) return d;
+  const open = breakdownDims().filter((x) => x !== d && !exhausted(drill, x));
+  const m = /^(.*?)(\d+)$/.exec(d.ref);
+  if (m) {
+    const n = open.find((x) => x.ref === m[1] + (Number(m[2]) + 1));
+    if (n) return n;
+  }
+  const i = breakdownDims().indexOf(d);
+  const after = breakdownDims().slice(i + 1).concat(breakdownDims().slice(0, i)).filter((x) => open.includes(x));
+  return after[0] || d;
+}
+
+function drillInto(st, d, level, key) {
+  if (exhausted(st.drill, d)) return;
+  const drill = st.drill.concat([{ ref: level.key, value: key }]);
+  const next = nextDim(drill, d);
+  go({ drill: drill.map(pairText), dim: next.ref, page: null });
+}
+
+// ------------------------------------------------------------------ API
 
 async function api(path, params) {
   const q = new URLSearchParams(params);
@@ -79,43 +193,197 @@ async function api(path, params) {
   return parseExact(text);
 }
 
-function aggregateParams(st, drilldown, cuts, extra) {
+function aggregateParams(st, drilldown, cutList, extra) {
   const p = { drilldown: drilldown, order: st.measure + ':desc', pagesize: '1000' };
-  if (cuts.length) p.cut = cuts.join('|');
+  if (cutList.length) p.cut = cutList.join('|');
   return Object.assign(p, extra || {});
 }
 
-const charts = {};
-function chart(id) {
-  const el = document.getElementById(id);
-  if (!el || typeof echarts === 'undefined') return null;
-  if (!charts[id]) charts[id] = echarts.init(el, null, { renderer: 'canvas' });
-  return charts[id];
-}
-window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
+const refsOf = (level) => (level.key === level.label ? level.key : level.key + '|' + level.label);
 
-function setupMeasures(st) {
-  const sel = document.getElementById('measure');
-  if (!sel || sel.options.length) { if (sel) sel.value = st.measure; return; }
-  for (const m of cfg.measures) {
-    const o = document.createElement('option');
-    o.value = m.ref;
-    o.textContent = m.label + (m.currency ? ' (' + m.currency + ')' : '');
-    sel.appendChild(o);
-  }
-  sel.value = st.measure;
-  sel.addEventListener('change', () => go({ measure: sel.value, page: null }));
+function cellsOf(data, level, measure) {
+  return data.cells.map((c) => {
+    const key = String(c[level.key]);
+    const label = c[level.label] !== undefined && c[level.label] !== null ? String(c[level.label]) : key;
+    labels.set(level.key + '\u0000' + key, label);
+    return { key, label, amount: c[measure] };
+  });
 }
+
+/** The chart on element el: ECharts keeps one instance per element, so a replaced element gets a new one. */
+function chart(el) {
+  if (!el || typeof echarts === 'undefined') return null;
+  return echarts.getInstanceByDom(el) || echarts.init(el, null, { renderer: 'canvas' });
+}
+window.addEventListener('resize', () => document.querySelectorAll('.chart').forEach((el) => {
+  const c = typeof echarts === 'undefined' ? null : echarts.getInstanceByDom(el);
+  if (c) c.resize();
+}));
+
+function escapeText(s) {
+  const d = document.createElement('div');
+  d.textContent = s;
+  return d.innerHTML;
+}
+
+function el(tag, props, ...children) {
+  const e = document.createElement(tag);
+  Object.assign(e, props || {});
+  e.append(...children);
+  return e;
+}
+
+// ------------------------------------------------------------------ controls
+
+function setupControls(st) {
+  const sel = document.getElementById('measure');
+  if (sel && !sel.options.length) {
+    for (const m of cfg.measures) {
+      sel.appendChild(el('option', { value: m.ref, textContent: m.label + (m.currency ? ' (' + m.currency + ')' : '') }));
+    }
+    sel.addEventListener('change', () => go({ measure: sel.value, page: null }));
+  }
+  if (sel) sel.value = st.measure;
+
+  const bd = document.getElementById('breakdown');
+  if (bd && !bd.options.length) {
+    for (const d of breakdownDims()) bd.appendChild(el('option', { value: d.ref, textContent: d.title }));
+    bd.addEventListener('change', () => go({ dim: bd.value, page: null }));
+  }
+  const b = breakdown(st);
+  if (bd && b) bd.value = b.ref;
+
+  const fd = document.getElementById('filter-dim');
+  if (fd && !fd.options.length) {
+    const ordered = timeDim ? [timeDim].concat(breakdownDims()) : breakdownDims();
+    for (const d of ordered) fd.appendChild(el('option', { value: d.ref, textContent: d.title }));
+    fd.addEventListener('change', () => loadFilterValues(fd.value));
+    loadFilterValues(fd.value);
+    document.getElementById('filter-form').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      addFilter();
+    });
+  }
+  renderChips(st);
+}
+
+/** Offers the dimension's members as suggestions; any value may be typed. */
+async function loadFilterValues(ref) {
+  const d = dims.find((x) => x.ref === ref);
+  const list = document.getElementById('filter-values');
+  if (!d || !list) return;
+  const key = filterRef(d);
+  const lab = filterLabelRef(d);
+  const data = await api('aggregate', { drilldown: key === lab ? key : key + '|' + lab, order: key + ':asc', pagesize: '1000' });
+  list.replaceChildren(...data.cells.map((c) => {
+    const k = String(c[key]);
+    const l = c[lab] !== undefined && c[lab] !== null ? String(c[lab]) : k;
+    labels.set(key + '\u0000' + k, l);
+    return el('option', { value: k, label: l === k ? k : k + ' ' + l });
+  }));
+}
+
+function addFilter() {
+  const st = state();
+  const d = dims.find((x) => x.ref === document.getElementById('filter-dim').value);
+  const input = document.getElementById('filter-value');
+  let value = input.value.trim();
+  if (!d || value === '') return;
+  const ref = filterRef(d);
+  // A typed label ("Health") means its code.
+  for (const o of document.getElementById('filter-values').options) {
+    if (o.value !== value && labelOf(ref, o.value) === value) value = o.value;
+  }
+  input.value = '';
+  if (st.filters.some((f) => f.ref === ref && f.value === value)) return;
+  go({ filter: st.filters.map(pairText).concat([ref + ':' + value]), page: null });
+}
+
+function renderChips(st) {
+  const ul = document.getElementById('filters');
+  if (!ul) return;
+  ul.replaceChildren(...st.filters.map((f, i) => {
+    const d = dimOfRef(f.ref);
+    const lab = labelOf(f.ref, f.value);
+    const text = (d ? d.title : f.ref) + ': ' + f.value + (lab && lab !== f.value ? ' ' + lab : '');
+    const x = el('button', { type: 'button', className: 'chip-remove', textContent: '×' });
+    x.setAttribute('aria-label', 'Remove filter ' + text);
+    x.addEventListener('click', () => go({ filter: st.filters.filter((_, j) => j !== i).map(pairText), page: null }));
+    const li = el('li', { className: 'chip' }, el('span', { textContent: text }), ' ', x);
+    li.dataset.filter = pairText(f);
+    return li;
+  }));
+}
+
+/** Embed links and the export carry the whole view (state and revision). */
+function renderLinks(st, b) {
+  const stateQuery = query({ revision: String(cfg.revision) }).toString();
+  document.querySelectorAll('a.embed-link').forEach((a) => {
+    a.href = a.dataset.base + '?' + stateQuery;
+  });
+  renderEmbedCode(stateQuery);
+  const level = levelOf(st.drill, b);
+  const p = new URLSearchParams(aggregateParams(st, refsOf(level), cuts(st)));
+  p.set('revision', String(cfg.revision));
+  const name = cfg.cube.replace(/[^A-Za-z0-9_-]+/g, '-') + '_' + level.key.replace(/[^A-Za-z0-9_-]+/g, '-')
+    + (st.filters.length || st.drill.length ? '_filtered' : '') + '_r' + cfg.revision;
+  const base = '/api/3/cubes/' + encodeURIComponent(cfg.cube) + '/aggregate?';
+  const csv = document.getElementById('export');
+  if (csv) {
+    const q = new URLSearchParams(p);
+    q.set('format', 'csv');
+    q.set('filename', name + '.csv');
+    csv.href = base + q;
+    csv.setAttribute('download', name + '.csv');
+  }
+  const json = document.getElementById('export-json');
+  if (json) {
+    json.href = base + p;
+    json.setAttribute('download', name + '.json');
+  }
+}
+
+const attr = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/** A copyable iframe of the chosen chart with the whole current view. */
+function renderEmbedCode(stateQuery) {
+  const pick = document.getElementById('embed-view');
+  const code = document.getElementById('embed-code');
+  if (!pick || !code) return;
+  const update = () => {
+    const link = document.getElementById(pick.value + '-embed');
+    const src = location.origin + (link ? link.dataset.base : '') + '?' + stateQuery;
+    const title = (document.getElementById('title') || {}).textContent || 'Coffer chart';
+    code.value = '<iframe src="' + attr(src) + '" title="' + attr(title + ' — ' + pick.value) + '" width="100%" height="460" style="border:0" loading="lazy"></iframe>';
+  };
+  update();
+  if (!pick.dataset.wired) {
+    pick.dataset.wired = 'true';
+    pick.addEventListener('change', () => renderEmbedCode(query({ revision: String(cfg.revision) }).toString()));
+    document.getElementById('copy-embed').addEventListener('click', async () => {
+      code.select();
+      try { await navigator.clipboard.writeText(code.value); } catch (e) { document.execCommand('copy'); }
+      document.getElementById('copy-embed').textContent = 'Copied';
+    });
+  }
+}
+
+// ------------------------------------------------------------------ rendering
 
 async function render() {
   const st = state();
-  setupMeasures(st);
+  root.dataset.ready = 'false';
+  setupControls(st);
+  const b = breakdown(st);
+  if (b) renderLinks(st, b);
   const jobs = [];
   if (view === 'full' || view === 'treemap') jobs.push(renderTreemap(st).catch((e) => showError('treemap', e)));
   if (view === 'full' || view === 'bars') jobs.push(renderBars(st).catch((e) => showError('bars', e)));
   if (view === 'full' || view === 'time') jobs.push(renderTime(st).catch((e) => showError('time', e)));
   if (view === 'full' || view === 'table') jobs.push(renderTable(st).catch((e) => showError('table', e)));
   await Promise.all(jobs);
+  renderChips(st); // labels learnt from the answers
+  renderDrillPath(st);
   root.dataset.ready = 'true';
 }
 
@@ -128,40 +396,34 @@ async function main() {
 
 async function renderTreemap(st) {
   const status = document.getElementById('treemap-status');
-  if (!cfg.hierarchy) { status.textContent = 'No dimension to break down.'; return; }
-  const levels = cfg.hierarchy.levels;
-  const depth = Math.min(st.drill.length, levels.length - 1);
-  const level = levels[depth];
-  const cuts = drillCuts({ drill: st.drill.slice(0, depth) });
-  const refs = level.key === level.label ? level.key : level.key + '|' + level.label;
-  const data = await api('aggregate', aggregateParams(st, refs, cuts));
-  renderDrillPath(st, depth);
-  const cells = data.cells.map((c) => ({
-    key: String(c[level.key]),
-    label: c[level.label] !== undefined && c[level.label] !== null ? String(c[level.label]) : String(c[level.key]),
-    amount: c[st.measure],
-  }));
-  const canDrill = depth < levels.length - 1;
+  const d = breakdown(st);
+  if (!d) { status.textContent = 'No dimension to break down.'; return; }
+  const level = levelOf(st.drill, d);
+  const data = await api('aggregate', aggregateParams(st, refsOf(level), cuts(st)));
+  const cells = cellsOf(data, level, st.measure);
+  const canDrill = !exhausted(st.drill, d);
   const list = document.getElementById('treemap-list');
   list.replaceChildren(...cells.map((c) => {
-    const li = document.createElement('li');
-    li.dataset.key = c.key;
-    const name = document.createElement(canDrill ? 'a' : 'span');
-    name.className = 'member';
-    name.textContent = c.label === c.key ? c.key : c.key + ' ' + c.label;
+    const name = el(canDrill ? 'a' : 'span', { className: 'member', textContent: c.label === c.key ? c.key : c.key + ' ' + c.label });
     if (canDrill) {
       name.href = '#';
-      name.addEventListener('click', (ev) => { ev.preventDefault(); go({ drill: st.drill.slice(0, depth).concat([c.key]), page: null }); });
+      name.addEventListener('click', (ev) => { ev.preventDefault(); drillInto(st, d, level, c.key); });
     }
-    const amount = document.createElement('span');
-    amount.className = 'amount';
+    const amount = el('span', { className: 'amount', textContent: formatAmount(c.amount) });
     amount.dataset.exact = c.amount;
-    amount.textContent = formatAmount(c.amount);
-    li.append(name, ' ', amount);
+    const li = el('li', {}, name, ' ', amount);
+    li.dataset.key = c.key;
     return li;
   }));
-  status.textContent = cells.length + ' members · total ' + formatAmount(data.summary ? data.summary[st.measure] : '');
-  const ch = chart('treemap');
+  const total = data.summary ? data.summary[st.measure] : '';
+  const measure = cfg.measures.find((m) => m.ref === st.measure);
+  const totalEl = document.getElementById('total');
+  if (totalEl) {
+    totalEl.dataset.exact = total;
+    totalEl.textContent = formatAmount(total) + (measure && measure.currency ? ' ' + measure.currency : '');
+  }
+  status.textContent = cells.length + ' members of ' + d.title + ' (' + level.title + ') · total ' + formatAmount(total);
+  const ch = chart(document.getElementById('treemap'));
   if (!ch) return;
   ch.off('click');
   ch.setOption({
@@ -174,76 +436,68 @@ async function renderTreemap(st) {
     }],
   }, true);
   if (canDrill) {
-    ch.on('click', (p) => { if (p.data && p.data.key !== undefined) go({ drill: st.drill.slice(0, depth).concat([p.data.key]), page: null }); });
+    ch.on('click', (p) => { if (p.data && p.data.key !== undefined) drillInto(st, d, level, p.data.key); });
   }
 }
 
-function escapeText(s) {
-  const d = document.createElement('div');
-  d.textContent = s;
-  return d.innerHTML;
-}
-
-function renderDrillPath(st, depth) {
+function renderDrillPath(st) {
   const nav = document.getElementById('drill');
   if (!nav) return;
-  const items = [];
-  const top = document.createElement('a');
-  top.href = '#';
-  top.textContent = 'All';
-  top.addEventListener('click', (e) => { e.preventDefault(); go({ drill: [], page: null }); });
-  items.push(top);
-  st.drill.slice(0, depth).forEach((v, i) => {
+  const top = el('a', { href: '#', textContent: 'All' });
+  top.addEventListener('click', (e) => { e.preventDefault(); go({ drill: [], dim: null, page: null }); });
+  const items = [top];
+  st.drill.forEach((x, i) => {
     items.push(document.createTextNode(' › '));
-    const a = document.createElement('a');
-    a.href = '#';
-    a.textContent = v;
-    a.addEventListener('click', (e) => { e.preventDefault(); go({ drill: st.drill.slice(0, i + 1), page: null }); });
+    const d = dimOfRef(x.ref);
+    const lab = labelOf(x.ref, x.value);
+    const a = el('a', { href: '#', textContent: (d ? d.title + ': ' : '') + (lab && lab !== x.value ? x.value + ' ' + lab : x.value) });
+    a.dataset.drill = pairText(x);
+    a.addEventListener('click', (e) => {
+      e.preventDefault();
+      const drill = st.drill.slice(0, i + 1);
+      go({ drill: drill.map(pairText), dim: d ? nextDim(drill, d).ref : null, page: null });
+    });
     items.push(a);
   });
   nav.replaceChildren(...items);
-  const exp = document.getElementById('export');
-  if (exp && cfg.hierarchy) {
-    const level = cfg.hierarchy.levels[depth];
-    const q = new URLSearchParams(aggregateParams(st, level.key === level.label ? level.key : level.key + '|' + level.label, drillCuts({ drill: st.drill.slice(0, depth) })));
-    q.set('format', 'csv');
-    q.set('revision', String(cfg.revision));
-    exp.href = '/api/3/cubes/' + encodeURIComponent(cfg.cube) + '/aggregate?' + q;
-  }
 }
 
 // ------------------------------------------------------------------ bars, one per dimension
 
-async function renderBars(st) {
+/** One stable element per dimension, ids namespaced by position (a dimension may be called "section"). */
+function barElements() {
   const box = document.getElementById('bars');
-  const dims = cfg.dimensions.filter((d) => !cfg.time || !cfg.time.startsWith(d.ref + '.'));
-  const cuts = drillCuts(st);
-  box.replaceChildren();
-  for (const d of dims) {
-    const wrap = document.createElement('div');
-    wrap.className = 'bar-chart';
-    const h = document.createElement('h3');
-    h.textContent = d.title;
-    const el = document.createElement('div');
-    el.className = 'chart small';
-    el.id = 'bars-' + d.ref.replace(/[^A-Za-z0-9_-]/g, '_');
-    wrap.append(h, el);
-    box.appendChild(wrap);
-    const refs = d.key === d.label ? d.key : d.key + '|' + d.label;
-    const data = await api('aggregate', aggregateParams(st, refs, cuts, { pagesize: '15' }));
-    const cells = data.cells.map((c) => ({ name: String(c[d.label] ?? c[d.key]), exact: c[st.measure] }));
-    el.dataset.values = JSON.stringify(cells.map((c) => c.exact));
-    const ch = chart(el.id);
-    if (!ch) continue;
+  const ds = breakdownDims();
+  if (box.children.length !== ds.length) {
+    box.replaceChildren(...ds.map((d, i) => {
+      const c = el('div', { className: 'chart small', id: 'cf-bar-' + i });
+      c.dataset.dim = d.ref;
+      return el('div', { className: 'bar-chart' }, el('h3', { textContent: d.title }), c);
+    }));
+  }
+  return ds.map((d, i) => ({ d, node: document.getElementById('cf-bar-' + i) }));
+}
+
+async function renderBars(st) {
+  const items = barElements();
+  await Promise.all(items.map(async ({ d, node }) => {
+    const level = levelOf(st.drill, d);
+    const data = await api('aggregate', aggregateParams(st, refsOf(level), cuts(st), { pagesize: '15' }));
+    const cells = cellsOf(data, level, st.measure);
+    node.dataset.values = JSON.stringify(cells.map((c) => c.amount));
+    const ch = chart(node);
+    if (!ch) return;
+    ch.off('click');
     ch.setOption({
       grid: { left: 160, right: 20, top: 10, bottom: 20 },
-      tooltip: { formatter: (p) => escapeText(p.name) + '<br>' + formatAmount(cells[p.dataIndex].exact) },
+      tooltip: { formatter: (p) => escapeText(p.name) + '<br>' + formatAmount(cells[p.dataIndex].amount) },
       xAxis: { type: 'value', axisLabel },
-      yAxis: { type: 'category', inverse: true, data: cells.map((c) => c.name), axisLabel: { width: 150, overflow: 'truncate' } },
-      series: [{ type: 'bar', data: cells.map((c) => Number(c.exact)) }],
+      yAxis: { type: 'category', inverse: true, data: cells.map((c) => c.label), axisLabel: { width: 150, overflow: 'truncate' } },
+      series: [{ type: 'bar', data: cells.map((c) => Number(c.amount)), cursor: exhausted(st.drill, d) ? 'default' : 'pointer' }],
     }, true);
-  }
-  document.getElementById('bars-status').textContent = dims.length + ' dimensions';
+    ch.on('click', (p) => { if (cells[p.dataIndex]) drillInto(st, d, level, cells[p.dataIndex].key); });
+  }));
+  document.getElementById('bars-status').textContent = items.length + ' dimensions';
 }
 
 // ------------------------------------------------------------------ time series
@@ -256,53 +510,73 @@ async function renderTime(st) {
     if (section) section.hidden = true;
     return;
   }
-  const data = await api('aggregate', { drilldown: cfg.time, order: cfg.time + ':asc', pagesize: '1000', ...(drillCuts(st).length ? { cut: drillCuts(st).join('|') } : {}) });
-  const cells = data.cells.map((c) => ({ t: String(c[cfg.time]), exact: c[st.measure] }));
+  const c = cuts(st);
+  const data = await api('aggregate', { drilldown: cfg.time, order: cfg.time + ':asc', pagesize: '1000', ...(c.length ? { cut: c.join('|') } : {}) });
+  const cells = data.cells.map((x) => ({ t: String(x[cfg.time]), exact: x[st.measure] }));
   status.textContent = cells.length + ' periods';
-  const ch = chart('time');
+  const ch = chart(document.getElementById('time'));
   if (!ch) return;
   ch.setOption({
     tooltip: { trigger: 'axis', formatter: (ps) => escapeText(ps[0].name) + '<br>' + formatAmount(cells[ps[0].dataIndex].exact) },
-    xAxis: { type: 'category', data: cells.map((c) => c.t) },
+    xAxis: { type: 'category', data: cells.map((x) => x.t) },
     yAxis: { type: 'value', axisLabel },
-    series: [{ type: 'line', data: cells.map((c) => Number(c.exact)) }],
+    series: [{ type: 'line', data: cells.map((x) => Number(x.exact)) }],
   }, true);
 }
 
 // ------------------------------------------------------------------ facts table
 
+/** The breakdown's label first, then amounts, then the other labels, then the other attributes. */
+function orderFields(fields, st) {
+  const measures = new Set(cfg.measures.map((m) => m.ref.replace(/\.sum$/, '')));
+  const labelRefs = new Set(dims.map((d) => d.label));
+  const b = breakdown(st);
+  const first = b ? levelOf(st.drill, b).label : null;
+  const rank = (f) => (f === first ? 0 : measures.has(f) ? 1 : labelRefs.has(f) ? 2 : 3);
+  return fields.slice().sort((a, b) => rank(a) - rank(b) || fields.indexOf(a) - fields.indexOf(b));
+}
+
 async function renderTable(st) {
   const pagesize = 20;
   const params = { page: String(st.page), pagesize: String(pagesize) };
-  const cuts = drillCuts(st);
-  if (cuts.length) params.cut = cuts.join('|');
+  const c = cuts(st);
+  if (c.length) params.cut = c.join('|');
+  if (st.sort) params.order = st.sort;
   const data = await api('facts', params);
   const table = document.getElementById('facts');
-  const fields = data.fields || (data.data[0] ? Object.keys(data.data[0]) : []);
-  const head = document.createElement('thead');
-  const hr = document.createElement('tr');
-  fields.forEach((f) => { const th = document.createElement('th'); th.textContent = f; hr.appendChild(th); });
-  head.appendChild(hr);
-  const body = document.createElement('tbody');
+  const fields = orderFields(data.fields || (data.data[0] ? Object.keys(data.data[0]) : []), st);
+  const measures = new Set(cfg.measures.map((m) => m.ref.replace(/\.sum$/, '')));
+  const [sortRef, sortDir] = (st.sort || '').split(':');
+  const hr = el('tr');
+  fields.forEach((f) => {
+    const th = el('th', { scope: 'col' });
+    const dir = sortRef === f ? (sortDir === 'desc' ? 'descending' : 'ascending') : 'none';
+    th.setAttribute('aria-sort', dir);
+    const btn = el('button', { type: 'button', className: 'sort', textContent: refTitle(f) + (dir === 'ascending' ? ' ▲' : dir === 'descending' ? ' ▼' : '') });
+    btn.dataset.field = f;
+    btn.addEventListener('click', () => go({ sort: f + ':' + (sortRef === f && sortDir !== 'desc' ? 'desc' : 'asc'), page: null }));
+    th.appendChild(btn);
+    hr.appendChild(th);
+  });
+  const body = el('tbody');
   for (const row of data.data) {
-    const tr = document.createElement('tr');
-    fields.forEach((f) => { const td = document.createElement('td'); td.textContent = row[f] === null || row[f] === undefined ? '' : String(row[f]); tr.appendChild(td); });
+    const tr = el('tr');
+    fields.forEach((f) => {
+      const v = row[f] === null || row[f] === undefined ? '' : String(row[f]);
+      const td = el('td', { textContent: measures.has(f) ? formatAmount(v) : v });
+      if (measures.has(f)) { td.className = 'num'; td.dataset.exact = v; }
+      tr.appendChild(td);
+    });
     body.appendChild(tr);
   }
-  table.replaceChildren(head, body);
+  table.replaceChildren(el('thead', {}, hr), body);
   const total = Number(data.total_fact_count || 0);
   const pages = Math.max(1, Math.ceil(total / pagesize));
-  const pager = document.getElementById('pager');
-  const prev = document.createElement('button');
-  prev.textContent = '‹ Previous';
-  prev.disabled = st.page <= 1;
+  const prev = el('button', { type: 'button', textContent: '‹ Previous', disabled: st.page <= 1 });
   prev.addEventListener('click', () => go({ page: String(st.page - 1) }));
-  const next = document.createElement('button');
-  next.textContent = 'Next ›';
-  next.disabled = st.page >= pages;
+  const next = el('button', { type: 'button', textContent: 'Next ›', disabled: st.page >= pages });
   next.addEventListener('click', () => go({ page: String(st.page + 1) }));
-  const info = document.createElement('span');
-  info.textContent = ' page ' + st.page + ' of ' + pages + ' (' + total + ' rows) ';
-  pager.replaceChildren(prev, info, next);
+  const info = el('span', { textContent: ' page ' + st.page + ' of ' + pages + ' (' + total + ' rows) ' });
+  document.getElementById('pager').replaceChildren(prev, info, next);
   document.getElementById('table-status').textContent = '';
 }

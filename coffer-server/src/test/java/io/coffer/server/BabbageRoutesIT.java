@@ -88,7 +88,7 @@ class BabbageRoutesIT {
         HttpResponse<String> csv = get("/api/3/cubes/gb:cra/aggregate/?drilldown=cofog1.name&order=cofog1.name&format=csv");
         assertThat(csv.statusCode()).isEqualTo(200);
         assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
-        assertThat(csv.headers().firstValue("Content-Disposition").orElse("")).contains("data.csv");
+        assertThat(csv.headers().firstValue("Content-Disposition").orElse("")).contains("filename=\"gb-cra.csv\"");
         assertThat(csv.body()).startsWith("_count,amount.sum,cofog1.name\r\n728,4332373000.04,01\r\n");
 
         JsonNode facts = json(get("/api/3/cubes/gb:cra/facts/?pagesize=3&fields=" + enc("cofog1.name,amount")

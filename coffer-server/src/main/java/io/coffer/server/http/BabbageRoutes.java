@@ -86,9 +86,18 @@ public final class BabbageRoutes {
         engine.cube(id, rev);
         cors(ctx);
         ctx.contentType("text/csv; charset=utf-8");
-        ctx.header("Content-Disposition", "attachment; filename=\"data.csv\"");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + csvName(ctx, id, rev) + "\"");
         ctx.header("X-Coffer-Csv-Row-Limit", String.valueOf(engine.config().csvMaxRows()));
         engine.babbage().aggregateCsv(id, rev, req, ctx.outputStream());
+    }
+
+    /** The viewer names its export after dataset, view and revision ({@code filename=}); else dataset and revision. */
+    static String csvName(Context ctx, DatasetId id, Long rev) {
+        String asked = ctx.queryParam("filename");
+        if (asked != null && asked.matches("[A-Za-z0-9._-]{1,150}\\.csv")) {
+            return asked;
+        }
+        return (id.owner() + "-" + id.name()).replaceAll("[^A-Za-z0-9._-]", "_") + (rev == null ? "" : "-r" + rev) + ".csv";
     }
 
     private void staticFile(Context ctx) throws IOException {

@@ -48,6 +48,10 @@ public final class Problems {
     }
 
     static void write(Context ctx, int status, ObjectNode body) {
+        if (io.coffer.server.web.ErrorPage.wantsHtml(ctx)) {
+            io.coffer.server.web.ErrorPage.write(ctx, status, body);
+            return;
+        }
         ctx.status(status);
         ctx.header("Cache-Control", "no-store");
         ctx.contentType(CONTENT_TYPE);

@@ -39,6 +39,19 @@ final class VizConfig {
             j.put("key", key == null ? d.name() : d.name() + "." + key);
             j.put("label", label == null ? j.path("key").asText() : d.name() + "." + label.name());
             j.put("type", d.dimensionType() == null ? "" : d.dimensionType());
+            // Every dimension can be broken down and drilled, level by level (its ordered primary key).
+            ArrayNode dl = j.putArray("levels");
+            for (String level : levels(d)) {
+                FiscalModel.Attribute ll = d.labelFor(level);
+                FiscalModel.Attribute la = d.attributes().get(level);
+                dl.addObject().put("key", d.name() + "." + level)
+                        .put("label", d.name() + "." + (ll == null ? level : ll.name()))
+                        .put("title", la != null && la.title() != null ? la.title() : level);
+            }
+            // Human column headers for the facts table: "dim.attr" -> "Dimension title: attribute".
+            ObjectNode heads = j.putObject("headers");
+            d.attributes().forEach((name, a) -> heads.put(d.name() + "." + name,
+                    j.path("title").asText() + (d.attributes().size() == 1 ? "" : ": " + (a.title() != null ? a.title() : name))));
         }
         // The treemap drills the first classification; a cube without one drills its first other dimension.
         FiscalModel.Dimension hierarchy = m.dimensions().values().stream().filter(VizConfig::isClassification)

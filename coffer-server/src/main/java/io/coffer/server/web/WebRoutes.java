@@ -197,13 +197,16 @@ public final class WebRoutes {
                 .text(semver(id, rev.revision()))
                 .text(" · published " + rev.publishedAt().toString().substring(0, 16).replace('T', ' ') + " UTC")
                 .close("p");
+        if (rev.revision() != latest) {
+            h.open("p", "class", "banner old-revision", "id", "old-revision", "role", "status")
+                    .text("You are looking at revision " + rev.revision() + "; the latest is " + latest + ". ")
+                    .link("/d/" + id.owner() + "/" + id.name(), "Go to the latest revision").close("p");
+        }
         if (pkg.description() != null) {
-            h.el("p", pkg.description(), "class", "description");
+            // commonmark output with raw HTML escaped: safe to write as markup.
+            h.open("div", "class", "description", "id", "description").raw(Markdown.toHtml(pkg.description())).close("div");
         }
-        String license = license(pkg);
-        if (license != null) {
-            h.open("p", "class", "license").text("License: ").text(license).close("p");
-        }
+        about(h, pkg);
         if (pkg.model() != null) {
             String cube = id.owner() + ":" + id.name();
             String config = new String(Json.write(VizConfig.of(cube, rev.revision(), pkg)), StandardCharsets.UTF_8);
@@ -211,12 +214,35 @@ public final class WebRoutes {
             h.open("div", "class", "controls");
             h.open("label", "for", "measure").text("Measure ").close("label");
             h.open("select", "id", "measure").close("select");
-            h.link("#", "Download CSV of this view", "id", "export", "class", "button");
+            h.open("label", "for", "breakdown").text("Break down by ").close("label");
+            h.open("select", "id", "breakdown").close("select");
+            h.open("p", "class", "total").text("Total ").el("strong", "", "id", "total").close("p");
+            h.link("#", "CSV of this view", "id", "export", "class", "button");
+            h.link("#", "JSON", "id", "export-json", "class", "button");
             h.close("div");
-            chartSection(h, "treemap", "Breakdown", id);
-            chartSection(h, "bars", "By dimension", id);
-            chartSection(h, "time", "Over time", id);
-            chartSection(h, "table", "Transactions", id);
+            h.open("form", "id", "filter-form", "class", "filters-form", "role", "search", "aria-label", "filters");
+            h.open("label", "for", "filter-dim").text("Filter ").close("label");
+            h.open("select", "id", "filter-dim").close("select");
+            h.open("label", "for", "filter-value").text(" is ").close("label");
+            h.open("input", "id", "filter-value", "list", "filter-values", "autocomplete", "off");
+            h.open("datalist", "id", "filter-values").close("datalist");
+            h.el("button", "Add filter", "type", "submit", "id", "filter-add");
+            h.close("form");
+            h.open("ul", "id", "filters", "class", "chips", "aria-label", "active filters").close("ul");
+            h.open("div", "class", "embed-code");
+            h.open("label", "for", "embed-code").text("Embed this view: ").close("label");
+            h.open("select", "id", "embed-view", "aria-label", "chart to embed");
+            for (String v : List.of("treemap", "bars", "time", "table")) {
+                h.el("option", v, "value", v);
+            }
+            h.close("select");
+            h.open("textarea", "id", "embed-code", "readonly", "", "rows", "2").close("textarea");
+            h.el("button", "Copy", "type", "button", "id", "copy-embed");
+            h.close("div");
+            chartSection(h, "treemap", "Breakdown", id, rev.revision());
+            chartSection(h, "bars", "By dimension", id, rev.revision());
+            chartSection(h, "time", "Over time", id, rev.revision());
+            chartSection(h, "table", "Transactions", id, rev.revision());
             h.close("section");
         } else {
             h.el("p", "This package has no fiscal model, so there are no charts; its files are below.", "class", "note");
@@ -250,7 +276,7 @@ public final class WebRoutes {
                     .text(" · " + r.publishedAt().toString().substring(0, 16).replace('T', ' ') + " UTC").close("li");
         }
         h.close("ol");
-        page(ctx, title(pkg, id) + " — Coffer", h, false);
+        page(ctx, title(pkg, id) + " — Coffer", h, false, null, pkg.model() != null);
     }
 
     /** " · version 1.2.0 (minor)", or nothing when it cannot be worked out. */
@@ -263,10 +289,60 @@ public final class WebRoutes {
         }
     }
 
-    private static void chartSection(Html h, String view, String heading, DatasetId id) {
+    /** Model, fiscal period, country, homepage, licence and sources, where the package says them. */
+    static void about(Html h, DataPackage pkg) {
+        h.open("dl", "class", "about", "id", "about");
+        if (pkg.model() != null) {
+            List<String> ms = pkg.model().measures().values().stream()
+                    .map(m -> (m.title() != null ? m.title() : m.name()) + (m.currency() == null ? "" : " (" + m.currency() + ")"))
+                    .toList();
+            List<String> ds = pkg.model().dimensions().values().stream()
+                    .map(d -> d.title() != null ? d.title() : d.name()).toList();
+            h.el("dt", "Measures").el("dd", String.join(", ", ms), "id", "about-measures");
+            h.el("dt", "Dimensions").el("dd", String.join(", ", ds), "id", "about-dimensions");
+        }
+        var period = pkg.extra("fiscalPeriod");
+        if (period.isObject()) {
+            h.el("dt", "Fiscal period").el("dd", period.path("start").asText("?") + " to " + period.path("end").asText("?"),
+                    "id", "about-period");
+        }
+        if (pkg.extra("countryCode").isTextual()) {
+            h.el("dt", "Country").el("dd", pkg.extra("countryCode").asText(), "id", "about-country");
+        }
+        if (pkg.extra("homepage").isTextual()) {
+            h.el("dt", "Homepage").open("dd", "id", "about-homepage")
+                    .link(pkg.extra("homepage").asText(), pkg.extra("homepage").asText(), "rel", "nofollow noopener").close("dd");
+        }
+        String license = license(pkg);
+        if (license != null) {
+            h.el("dt", "Licence").el("dd", license, "id", "about-license", "class", "license");
+        }
+        var sources = pkg.extra("sources");
+        if (sources.isArray() && !sources.isEmpty()) {
+            h.el("dt", "Sources").open("dd", "id", "about-sources").open("ul");
+            for (var src : sources) {
+                String t = src.path("title").asText(src.path("name").asText(""));
+                String u = src.path("path").asText(src.path("url").asText(null));
+                h.open("li");
+                if (u != null && (u.startsWith("http://") || u.startsWith("https://"))) {
+                    h.link(u, t.isEmpty() ? u : t, "rel", "nofollow noopener");
+                } else {
+                    h.text(t.isEmpty() ? String.valueOf(u) : t + (u == null ? "" : " (" + u + ")"));
+                }
+                h.close("li");
+            }
+            h.close("ul").close("dd");
+        }
+        h.el("dt", "Updates").open("dd").link("/changes.atom", "Atom feed of new revisions", "id", "atom-link",
+                "type", "application/atom+xml").close("dd");
+        h.close("dl");
+    }
+
+    private static void chartSection(Html h, String view, String heading, DatasetId id, long revision) {
         h.open("section", "class", "chart-section", "id", view + "-section");
-        h.open("h2").text(heading).text(" ").link("/embed/" + id.owner() + "/" + id.name() + "/" + view, "embed",
-                "class", "embed-link", "id", view + "-embed").close("h2");
+        String embed = "/embed/" + id.owner() + "/" + id.name() + "/" + view;
+        h.open("h2").text(heading).text(" ").link(embed + "?revision=" + revision, "embed", "class", "embed-link",
+                "id", view + "-embed", "data-base", embed).close("h2");
         chartBody(h, view);
         h.close("section");
     }
@@ -317,20 +393,32 @@ public final class WebRoutes {
         String config = new String(Json.write(VizConfig.of(id.owner() + ":" + id.name(), rev.revision(), pkg)),
                 StandardCharsets.UTF_8);
         Html h = new Html();
+        long latest = store.revisions(id).getLast().revision();
+        h.raw("<main>");
         h.open("section", "id", "viz", "class", "viz embed", "data-view", view, "data-config", config);
-        h.open("p", "class", "embed-title").link("/d/" + id.owner() + "/" + id.name(), title(pkg, id), "target", "_top")
-                .close("p");
+        h.open("h1", "class", "embed-title").link("/d/" + id.owner() + "/" + id.name() + (ctx.queryString() == null ? "" : "?" + ctx.queryString()),
+                title(pkg, id), "target", "_top").close("h1");
+        if (rev.revision() != latest) {
+            h.el("p", "Revision " + rev.revision() + " (the latest is " + latest + ")", "class", "banner old-revision",
+                    "id", "old-revision");
+        }
         h.open("select", "id", "measure", "hidden", "").close("select");
         chartBody(h, view);
         h.close("section");
-        page(ctx, title(pkg, id) + " — Coffer", h, true);
+        h.raw("</main>");
+        page(ctx, title(pkg, id) + " — Coffer", h, true, null, !"table".equals(view));
     }
 
     private static void page(Context ctx, String title, Html body, boolean embed) {
-        page(ctx, title, body, embed, null);
+        page(ctx, title, body, embed, null, false);
     }
 
     private static void page(Context ctx, String title, Html body, boolean embed, String script) {
+        page(ctx, title, body, embed, script, false);
+    }
+
+    /** {@code charts}: the page draws ECharts charts, so it loads the library (1 MB; other pages do not). */
+    private static void page(Context ctx, String title, Html body, boolean embed, String script, boolean charts) {
         ctx.header("Content-Security-Policy", embed ? EMBED_CSP : PAGE_CSP);
         io.coffer.server.http.CachePolicy.set(ctx, "no-cache");
         Html h = new Html();
@@ -338,7 +426,8 @@ public final class WebRoutes {
                 .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .el("title", title)
                 .raw("<link rel=\"stylesheet\" href=\"/static/style.css\">")
-                .raw("<script defer src=\"/static/vendor/echarts.min.js\"></script>")
+                .raw("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"New revisions\" href=\"/changes.atom\">")
+                .raw(charts ? "<script defer src=\"/static/vendor/echarts.min.js\"></script>" : "")
                 .raw("<script type=\"module\" src=\"" + (script == null ? "/static/app.js" : script) + "\"></script>")
                 .raw("</head><body class=\"").raw(embed ? "embed" : "page").raw("\">");
         if (!embed) {

@@ -118,10 +118,10 @@ class WebPagesBrowserIT {
         String first = items.get(0).getAttribute("data-key");
 
         items.get(0).findElement(By.className("member")).click();
-        waitFor().until(ExpectedConditions.urlContains("drill=" + first));
+        waitFor().until(ExpectedConditions.urlContains("drill=administrative.CENTRO%3A" + first));
         waitFor().until(d -> !d.findElements(By.cssSelector("#drill a")).isEmpty()
                 && d.findElements(By.cssSelector("#drill a")).size() == 2
-                && !d.findElements(By.cssSelector("#treemap-list li span.member")).isEmpty());
+                && "true".equals(d.findElement(By.id("viz")).getAttribute("data-ready")));
         Browser.screenshot(browser, "dataset-treemap-level2");
         JsonNode next = api("/api/3/cubes/madrid:gastos/aggregate?drilldown=" + enc("administrative.SECCION")
                 + "&cut=" + enc("administrative.CENTRO:\"" + first + "\"") + "&order=" + enc("amount.sum:desc"));

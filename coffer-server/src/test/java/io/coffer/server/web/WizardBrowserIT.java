@@ -171,7 +171,7 @@ class WizardBrowserIT {
         top.get(0).findElement(By.className("member")).click();
         waitFor().until(ExpectedConditions.urlContains("drill="));
         waitFor().until(d -> d.findElements(By.cssSelector("#drill a")).size() == 2
-                && !d.findElements(By.cssSelector("#treemap-list li span.member")).isEmpty());
+                && "true".equals(d.findElement(By.id("viz")).getAttribute("data-ready")));
         Browser.screenshot(browser, "wizard-5-next-level");
         BigDecimal firstTotal = assertListEqualsApi(browser.findElements(By.cssSelector("#treemap-list li")), level2,
                 level1 + ":\"" + first + "\"", measure);
