@@ -344,8 +344,19 @@ final class ColumnGuess {
             placeholders.forEach(mv::add);
         }
         Boolean bare = style != null && decoratedNumbers() ? Boolean.FALSE : null;
-        return new Field(name, f.type(), f.format(), title, null, null, f.decimalChar(), f.groupChar(), bare, extras);
+        Field out = new Field(name, f.type(), f.format(), title, null, null, f.decimalChar(), f.groupChar(), bare,
+                extras);
+        if (style != null && hint == null && strayCells(style) > 0) {
+            // Mostly numbers with a few words: text by what the values allow, a number if it is an amount
+            // (the loader decides, with the stray cells as row-level errors).
+            lenient = out;
+            return new Field(name, "string", null, title, null, null, null, null, null, null);
+        }
+        return out;
     }
+
+    /** The number field a column with a few stray words would be (see {@link #decide}), or null. */
+    Field lenient;
 
     private Field byHint(boolean commaDecimalFirst) {
         return switch (hint) {
@@ -413,14 +424,14 @@ final class ColumnGuess {
     }
 
     ColumnProfile.Numbers numbersProfile(String type) {
-        if (!type.equals("number") && !type.equals("integer")) {
+        if (!type.equals("number") && !type.equals("integer") && lenient == null) {
             return null;
         }
         long fractions = style == null ? 0 : style.decimal == ',' ? commaFractionCells : dotFractionCells;
         return new ColumnProfile.Numbers(affixCells, parenthesesCells, trailingMinusCells, fractions, negativeCells,
                 integerCells, integerCells == 0 ? 0 : minIntWidth, maxIntWidth, sequential && integerCells > 1,
                 integerCells == 0 ? 0 : minInteger, integerCells == 0 ? 0 : maxInteger,
-                style == null ? 0 : strayCells(style));
+                style == null ? 0 : strayCells(style), lenient);
     }
 
     /** Whether the cells carry currency signs, parentheses or a trailing minus (Table Schema bareNumber false). */

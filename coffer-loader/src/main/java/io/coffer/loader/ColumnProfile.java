@@ -33,10 +33,11 @@ public record ColumnProfile(String name, String label, String type, long nonEmpt
      * @param maxIntWidth       most digits
      * @param sequential        every integer is the one above plus one (a row number)
      * @param strayCells        cells that are not numbers of the chosen style (row-level errors in an amount)
+     * @param asNumber          for a text column of numbers with a few stray words: the number field it would be
      */
     public record Numbers(long affixCells, long parenthesesCells, long trailingMinusCells, long fractionCells,
                           long negativeCells, long integerCells, int minIntWidth, int maxIntWidth, boolean sequential,
-                          long minInteger, long maxInteger, long strayCells) {
+                          long minInteger, long maxInteger, long strayCells, io.coffer.model.Field asNumber) {
         public boolean decorated() {
             return affixCells + parenthesesCells + trailingMinusCells > 0;
         }

@@ -93,7 +93,7 @@ public final class Loader {
                 warnings.add("mapping names field \"" + name + "\", which the file does not have; ignored");
             }
         }
-        TableSchema appliedSchema = user.applyTo(inferred.schema());
+        TableSchema appliedSchema = user.applyTo(withAmountCandidates(inferred.schema(), inferred.columns(), user));
         Map<String, String> columnTypes = FiscalSuggester.columnTypes(appliedSchema, inferred.columns());
         Mapping userMapping = user;
         user.fields().forEach((name, m) -> {
@@ -131,6 +131,8 @@ public final class Loader {
             }
         }
 
+        int breakdownColumn = breakdownColumn(csv, format, sourceSchema, columnTypes, inferred.columns(), options,
+                progress, notes);
         String name = user.name() != null ? DatasetId.slugify(user.name()) : DatasetId.slugify(Inference.baseName(csv));
         String dataPath = "data/" + name + ".csv";
         try {
@@ -141,7 +143,7 @@ public final class Loader {
             CsvScan.Outcome o;
             try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(part),
                     StandardCharsets.UTF_8), 1 << 16)) {
-                out = new Normaliser(new CsvOut(w), sourceSchema, columnTypes, inferred.columns());
+                out = new Normaliser(new CsvOut(w), sourceSchema, columnTypes, inferred.columns(), breakdownColumn);
                 out.header();
                 try (TableCheck check = new TableCheck(sourceSchema, options, errors, out, false, false);
                      InputStream in = Files.newInputStream(csv)) {
@@ -153,6 +155,11 @@ public final class Loader {
                                 + out.totalRows.shown + (out.totalRows.totals > out.totalRows.shown.size() ? ", ..." : "")
                                 + "): a total word with an empty key column, or amounts equal to the sum of the rows"
                                 + " above");
+                    }
+                    if (out.breakdownRows > 0) {
+                        notes.add(out.breakdownRows + " row(s) without \"" + sourceSchema.fields().get(breakdownColumn)
+                                .name() + "\" kept out of the facts: they break down the row above them (or total"
+                                + " the table), so summing them would count the same money twice");
                     }
                     if (check.blankRows > 0) {
                         warnings.add(check.blankRows + " blank row(s) dropped");
@@ -179,6 +186,20 @@ public final class Loader {
             throw new CofferException(ErrorCode.INTERNAL, "cannot write the package to " + outDir + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Text columns that are numbers but for a few stray words are read as numbers until the measures are known. */
+    private static TableSchema withAmountCandidates(TableSchema schema, List<ColumnProfile> profiles, Mapping user) {
+        List<Field> fields = new ArrayList<>();
+        for (int i = 0; i < schema.fields().size(); i++) {
+            Field f = schema.fields().get(i);
+            ColumnProfile p = i < profiles.size() ? profiles.get(i) : null;
+            Mapping.FieldMapping m = user.fields().get(f.name());
+            boolean userTyped = m != null && m.type() != null;
+            fields.add(!userTyped && p != null && p.numbers() != null && p.numbers().asNumber() != null
+                    ? p.numbers().asNumber() : f);
+        }
+        return schema.withFields(fields);
     }
 
     /**
@@ -296,6 +317,32 @@ public final class Loader {
         }
     }
 
+    /**
+     * The column filled only on parent rows whose empty rows break the parent down ({@link Breakdowns}), or -1.
+     * Costs one more read of the file, made only when some column is sparse enough to be such a key.
+     */
+    private static int breakdownColumn(Path csv, CsvFormat format, TableSchema schema, Map<String, String> columnTypes,
+                                       List<ColumnProfile> profiles, ValidationOptions options,
+                                       ProgressListener progress, List<String> notes) {
+        Breakdowns probe = Breakdowns.probe(schema, columnTypes, profiles);
+        if (probe == null) {
+            return -1;
+        }
+        ErrorCollector ignored = new ErrorCollector(1);
+        try (TableCheck check = new TableCheck(schema, options, ignored, probe, false, false);
+             InputStream in = Files.newInputStream(csv)) {
+            CsvScan.run(in, Files.size(csv), format, check, "structure", progress);
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.INTERNAL, "cannot read " + csv + ": " + e.getMessage(), e);
+        }
+        int column = probe.decide();
+        if (column >= 0) {
+            notes.add("column \"" + schema.fields().get(column).name() + "\" is filled on parent rows only: "
+                    + probe.evidence(column));
+        }
+        return column;
+    }
+
     /** Writes checked rows normalised, summing measures. */
     private static final class Normaliser implements TableCheck.RowOutput {
         private final CsvOut out;
@@ -303,10 +350,14 @@ public final class Loader {
         private final BigDecimal[] sums;
         private final BigDecimal[] values;
         final TotalRows totalRows;
+        private final int breakdownColumn;
+        long breakdownRows;
         long rows;
 
-        Normaliser(CsvOut out, TableSchema schema, Map<String, String> columnTypes, List<ColumnProfile> profiles) {
+        Normaliser(CsvOut out, TableSchema schema, Map<String, String> columnTypes, List<ColumnProfile> profiles,
+                   int breakdownColumn) {
             this.out = out;
+            this.breakdownColumn = breakdownColumn;
             this.schema = schema;
             int n = schema.fields().size();
             this.sums = new BigDecimal[n];
@@ -340,6 +391,10 @@ public final class Loader {
         @Override
         public void write(Row row, long rowNumber, int[] status, FieldCheck[] checks) {
             try {
+                if (breakdownColumn >= 0 && Breakdowns.empty(row, breakdownColumn, status)) {
+                    breakdownRows++;
+                    return;
+                }
                 char[] b = row.chars;
                 for (int i = 0; i < checks.length; i++) {
                     values[i] = null;

@@ -33,7 +33,7 @@ final class MeasureRule {
             + "|jahr|rok|godina|anno|ano|annee|ετος|год|рік|month|monat|mese|mes|mois|quarter|day|week|postcode"
             + "|zip|plz|cap|phone|telefon|tel|fax|lat|lon|lng|latitude|longitude|percent|percentage|pct|rate"
             + "|ratio|share|rank|level|count|anzahl|liczba|broj|pocet|nombre|participants|teilnehmer|people"
-            + "|persons|employees|fte|headcount|population|κωδικος|αριθμος|код|номер|шифра|קוד|מספר|رقم|كود"
+            + "|persons|employees|fte|headcount|population|κωδικος|αριθμος|код|номер|шифра|број|бр|broj|shifra|קוד|מספר|رقم|كود"
             + "|sequence|seq|index|row|line|zeile|wiersz|percentuale|prozent|procent|postotak|tasso|taux");
     private static final Pattern YEARISH_NAME = Pattern.compile("^(fy\\s*)?\\d{4}([-/]\\d{2,4})?$",
             Pattern.CASE_INSENSITIVE);

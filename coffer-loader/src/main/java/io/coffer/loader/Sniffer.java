@@ -128,7 +128,7 @@ public final class Sniffer {
             }
         }
         int wide = Math.max(2, (width + 1) / 2);
-        if (nonEmpty(recs.get(0)) >= wide) {
+        if (recs.get(0).size() >= wide || nonEmpty(recs.get(0)) >= wide) {
             return 0;
         }
         for (int k = 1; k + 1 < recs.size(); k++) {

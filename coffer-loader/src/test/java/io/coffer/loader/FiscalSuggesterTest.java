@@ -51,7 +51,7 @@ class FiscalSuggesterTest {
         InferenceResult r = infer("Department,2014-15,2015-16,Absorption (%),population\nTreasury,10,20,2.5,100\n");
         Map<String, String> types = FiscalSuggester.columnTypes(r.schema(), r.columns());
         assertThat(types).containsEntry("2014-15", "value").containsEntry("2015-16", "value")
-                .containsEntry("Absorption (%)", "").containsEntry("population", "")
+                .doesNotContainEntry("Absorption (%)", "value").doesNotContainEntry("population", "value")
                 .containsEntry("Department", "administrative-classification:generic:level1:code");
     }
 
@@ -61,7 +61,7 @@ class FiscalSuggesterTest {
         TableSchema s = r.schema();
         Map<String, String> types = FiscalSuggester.columnTypes(s, r.columns());
         assertThat(types).containsEntry("date", "date:generic").containsEntry("payee_id", "recipient:generic:id")
-                .containsEntry("payee_name", "recipient:generic:name").containsEntry("notes", "")
+                .containsEntry("payee_name", "recipient:generic:name").containsEntry("notes", "notes:generic:level1:code")
                 .containsEntry("amount", "value");
         FiscalModel m = FiscalSuggester.model(s, types, Mapping.EMPTY);
         assertThat(m.dimensions().get("recipient").dimensionType()).isEqualTo("entity");

@@ -107,4 +107,27 @@ class LoaderTest {
         });
         assertThat(phases).containsExactly("infer:6", "write:6");
     }
+
+    @Test
+    void rowsBreakingDownTheParentRowAboveAreKeptOutOfTheFacts() {
+        // A grand total first, then chapters with a number, each followed by its items without one.
+        Path csv = TestFiles.write(dir, "budget.csv", "chapter,title,amount\n,All chapters,\"1,000\"\n"
+                + "301,Presidency,600\n,Office,400\n,Castle,200\n302,Parliament,300\n,Parliament,300\n"
+                + "303,Senate,100\n,Senate staff,60\n,Senate grounds,40\n", StandardCharsets.UTF_8);
+        InitResult r = Loader.init(csv, dir.resolve("pkg"), Optional.empty(), ProgressListener.NONE);
+        assertThat(r.ok()).isTrue();
+        assertThat(r.totals()).containsEntry("amount", new BigDecimal("1000"));
+        assertThat(r.rows()).isEqualTo(3);
+        assertThat(r.notes()).anyMatch(n -> n.contains("6 row(s) without \"chapter\" kept out of the facts"));
+    }
+
+    @Test
+    void aSparseColumnWhoseEmptyRowsDoNotAddUpKeepsEveryRow() {
+        Path csv = TestFiles.write(dir, "spend.csv", "ref,supplier,amount\nA1,Acme,600\n,Bolt,400\n,Crane,250\n"
+                + "B2,Dyno,300\n,Eel,310\nC3,Fox,100\n,Gnu,60\n,Hog,30\n", StandardCharsets.UTF_8);
+        InitResult r = Loader.init(csv, dir.resolve("pkg"), Optional.empty(), ProgressListener.NONE);
+        assertThat(r.ok()).isTrue();
+        assertThat(r.totals()).containsEntry("amount", new BigDecimal("2050"));
+        assertThat(r.rows()).isEqualTo(8);
+    }
 }
