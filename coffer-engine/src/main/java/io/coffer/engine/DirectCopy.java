@@ -192,7 +192,7 @@ final class DirectCopy {
             }
             s.type = a.type();
         }
-        try (Connection c = cache.duck().connect(); Statement st = c.createStatement()) {
+        try (Connection c = cache.duck().connectDedicated(); Statement st = c.createStatement()) {
             // Pass 1: every used column as text; what is not plain sends the package to the streaming path.
             StringBuilder q = new StringBuilder("SELECT COUNT(*)");
             for (Source s : sources.values()) {

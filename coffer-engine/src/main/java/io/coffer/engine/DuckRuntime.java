@@ -168,6 +168,17 @@ public final class DuckRuntime implements AutoCloseable {
                 new Pooled(c));
     }
 
+    /**
+     * A connection of its own, outside the pool and its statement cache, for long work (building a Parquet copy)
+     * that creates tables and appenders; closing it closes it.
+     */
+    public Connection connectDedicated() throws SQLException {
+        if (closed.get()) {
+            throw new SQLException("DuckDB runtime is closed");
+        }
+        return root.duplicate();
+    }
+
     private final class Pooled implements InvocationHandler {
         private final Conn conn;
         private final DuckDBConnection c;

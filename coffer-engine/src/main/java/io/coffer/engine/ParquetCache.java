@@ -443,7 +443,7 @@ final class ParquetCache {
         Path parts = tmp.resolveSibling(tmp.getFileName() + ".parts");
         Files.createDirectories(parts);
         long rows = 0;
-        try (Connection c = duck.connect(); Statement s = c.createStatement()) {
+        try (Connection c = duck.connectDedicated(); Statement s = c.createStatement()) {
             StringBuilder ddl = new StringBuilder("CREATE TABLE " + Duck.ident(table) + " (");
             for (int i = 0; i < cols.size(); i++) {
                 ddl.append(i == 0 ? "" : ", ").append(Duck.ident(cols.get(i).name)).append(" VARCHAR");

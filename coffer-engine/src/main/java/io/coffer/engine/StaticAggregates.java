@@ -94,7 +94,8 @@ public final class StaticAggregates {
             body.put("dimension", d.name());
             body.put("truncated", total > cap);
             ByteArrayOutputStream csv = new ByteArrayOutputStream();
-            engine.babbage().aggregateCsv(rev.dataset(), rev.revision(), req, csv);
+            // The same cells as the JSON, without a second query over the revision.
+            engine.babbage().cellsCsv(rev.dataset(), rev.revision(), req, body, csv);
             written.add(put(prefix + base + ".csv", csv.toByteArray()));
             written.add(put(prefix + base + ".json", Json.write(body)));
             files.addObject().put("dimension", d.name()).put("key_ref", d.keyAttribute().ref())

@@ -376,6 +376,32 @@ public final class BabbageService {
         return new Sql().append("SELECT ").append(p.select());
     }
 
+    /**
+     * The cells of an aggregate answer as {@code format=csv} writes them (same header, quoting and formula guard),
+     * from the JSON body already computed for {@code req} on {@code id}'s revision: the static aggregates write
+     * both files from one query.
+     */
+    public void cellsCsv(DatasetId id, Long revision, AggregateRequest req, ObjectNode body, OutputStream out) {
+        onCube(id, revision, lc -> {
+            AggPlan p = planAggregate(lc, req);
+            List<Out> outs = outputs(lc, p.drill(), p.aggs());
+            try (CsvOutput csv = new CsvOutput(out, outs.stream().map(Out::key).toList(),
+                    outs.stream().map(x -> x.type() == ColumnType.STRING && !x.count()).toList())) {
+                long max = engine.config().csvMaxRows();
+                long n = 0;
+                for (var c : body.path("cells")) {
+                    if (n++ == max) {
+                        break;
+                    }
+                    csv.row((ObjectNode) c);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return null;
+        });
+    }
+
     /** What a CSV export wrote. */
     public record CsvExport(long rows, boolean truncated) {
     }
