@@ -21,6 +21,11 @@ final class Browser {
     }
 
     static ChromeDriver start(int width, int height) throws Exception {
+        return start(width, height, null);
+    }
+
+    /** A browser that saves downloads into {@code downloads} without asking (when not null). */
+    static ChromeDriver start(int width, int height, Path downloads) throws Exception {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
         if (!present) {
             // Never a skip: a browser test that did not run must not look like one that passed.
@@ -34,6 +39,11 @@ final class Browser {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=" + width + "," + height,
                 "--user-data-dir=" + Files.createTempDirectory("coffer-chromium"));
+        if (downloads != null) {
+            o.setExperimentalOption("prefs", java.util.Map.of("download.default_directory",
+                    downloads.toAbsolutePath().toString(), "download.prompt_for_download", false,
+                    "safebrowsing.enabled", false));
+        }
         if (width < 500) {
             // Desktop Chrome will not make a window this narrow: emulate the phone's viewport instead.
             o.setExperimentalOption("mobileEmulation", java.util.Map.of("deviceMetrics",
