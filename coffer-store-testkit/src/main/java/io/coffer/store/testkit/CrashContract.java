@@ -53,6 +53,14 @@ public abstract class CrashContract {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
             assertThat(line).as("child JVM output").isEqualTo("ready");
+            if (i % 10 == 0) {
+                // Every tenth child is killed only after a publish of its own went through, so there are
+                // revisions to check however slow the machine is (a loaded CI box may publish none in 400 ms).
+                while (line != null && !line.equals("published")) {
+                    line = out.readLine();
+                }
+                assertThat(line).as("child JVM published before dying").isEqualTo("published");
+            }
             Thread.sleep(20 + random.nextInt(400));
             if (p.isAlive()) {
                 killedWhilePublishing++;

@@ -29,6 +29,8 @@ public final class PublishLoop {
             try {
                 // Sizes vary so the kill lands inside writes of different lengths.
                 store.publish(id, TestPackages.stamped("p" + args[1], i, 1 + random.nextInt(20_000)));
+                System.out.println("published");
+                System.out.flush();
             } catch (CofferException e) {
                 // A conflict cannot happen with one writer, but keep going whatever the store says.
             }
